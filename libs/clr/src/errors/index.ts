@@ -1,0 +1,2 @@
+export * from './imsx-status-info';
+export * from './imsx-error';
