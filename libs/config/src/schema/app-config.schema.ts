@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { baseUrl } from './config-primitives';
+import {
+  caseSchema,
+  deliverySchema,
+  httpSchema,
+  institutionSchema,
+  keysSchema,
+  loggingSchema,
+  mappingSchema,
+  redisSchema,
+  storeSchema,
+} from './publisher-config.schema';
+import { sisSchema } from './sis-config.schema';
+
+/**
+ * The fixed secrets of `config/default.yaml`. They are public (committed), so a configuration
+ * that publishes anywhere but a loopback address must not use them.
+ */
+export const DEMO_ID_SECRET = 'demo-only-id-secret-never-use-in-production-0001';
+export const DEMO_MASTER_KEY = 'ZGVtby1vbmx5LW1hc3Rlci1rZXktbm90LWZvci11c2U=';
+
+function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host.endsWith('.localhost');
+  } catch {
+    return true; // publicBaseUrl reports its own problem
+  }
+}
+
+export const appConfigSchema = z
+  .object({
+    institution: institutionSchema,
+    /** Absolute base of every public URL (ids, keys, revocation lists), no trailing slash. */
+    publicBaseUrl: baseUrl,
+    keys: keysSchema,
+    sis: sisSchema,
+    case: caseSchema.default({}),
+    mapping: mappingSchema.default({}),
+    store: storeSchema,
+    redis: redisSchema,
+    delivery: deliverySchema.default({}),
+    http: httpSchema.default({}),
+    logging: loggingSchema.default({}),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (isLoopback(config.publicBaseUrl)) return;
+    if (config.institution.idSecret === DEMO_ID_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['institution', 'idSecret'],
+        message: 'is the public demo-only secret; publishing beyond a loopback publicBaseUrl needs your own',
+      });
+    }
+    if (config.keys.masterKey === DEMO_MASTER_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['keys', 'masterKey'],
+        message: 'is the public demo-only key; publishing beyond a loopback publicBaseUrl needs your own',
+      });
+    }
+  });
+
+/** The validated configuration of the whole publisher. */
+export type AppConfig = z.output<typeof appConfigSchema>;
