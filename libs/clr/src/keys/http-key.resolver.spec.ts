@@ -1,0 +1,185 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readTestPem } from '../signing/signing.test-kit';
+import { HttpKeyResolver, isLoopbackHost } from './http-key.resolver';
+import { buildCryptographicKey, buildRevocationList } from './key-documents';
+import { KeyResolutionError } from './key-resolver';
+
+type Handler = (
+  path: string,
+  headers: IncomingHttpHeaders,
+  respond: (status: number, body?: string, headers?: Record<string, string>) => void,
+) => void;
+
+/** A real HTTP server on 127.0.0.1: the resolver's network edge, not a mock of fetch. */
+describe('HttpKeyResolver', () => {
+  let server: Server;
+  let base: string;
+  let handler: Handler;
+  const seen: IncomingHttpHeaders[] = [];
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      seen.push(request.headers);
+      handler(request.url ?? '/', request.headers, (status, body, headers) => {
+        response.writeHead(status, { 'content-type': 'application/ld+json', ...headers });
+        response.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  beforeEach(() => {
+    seen.length = 0;
+  });
+
+  const keyDoc = (url: string) =>
+    buildCryptographicKey({
+      keyUrl: url,
+      ownerId: 'https://clr.example.edu/profiles/i',
+      publicKeyPem: readTestPem('test-issuer-rsa2048', 'public'),
+    });
+
+  async function failure(promise: Promise<unknown>): Promise<string> {
+    try {
+      await promise;
+      return 'resolved';
+    } catch (error) {
+      return error instanceof KeyResolutionError
+        ? `${error.code}: ${error.message}`
+        : `other: ${String(error)}`;
+    }
+  }
+
+  it('fetches a key from a loopback host over http, asking for application/ld+json', async () => {
+    handler = (path, _headers, respond) => respond(200, JSON.stringify(keyDoc(`${base}${path}`)));
+    const key = await new HttpKeyResolver().getKey(`${base}/keys/k1`);
+    expect(key.owner).toBe('https://clr.example.edu/profiles/i');
+    expect(seen[0]?.accept).toContain('application/ld+json');
+  });
+
+  it('fetches a revocation list', async () => {
+    handler = (path, _headers, respond) =>
+      respond(
+        200,
+        JSON.stringify(
+          buildRevocationList({ url: `${base}${path}`, issuerId: 'urn:i', revokedIds: ['urn:a'] }),
+        ),
+      );
+    await expect(new HttpKeyResolver().getRevocationList(`${base}/revocations/k1`)).resolves.toMatchObject({
+      revokedAssertions: ['urn:a'],
+    });
+  });
+
+  it('follows a redirect and checks the document id against the requested URL', async () => {
+    handler = (path, _headers, respond) =>
+      path === '/old'
+        ? respond(301, '', { location: '/new' })
+        : respond(200, JSON.stringify(keyDoc(`${base}/old`)));
+    await expect(new HttpKeyResolver().getKey(`${base}/old`)).resolves.toMatchObject({ id: `${base}/old` });
+  });
+
+  it('refuses a key served under another id', async () => {
+    handler = (_path, _headers, respond) =>
+      respond(200, JSON.stringify(keyDoc('https://elsewhere.example/k')));
+    await expect(failure(new HttpKeyResolver().getKey(`${base}/keys/k1`))).resolves.toBe(
+      `id-mismatch: key document at ${base}/keys/k1 has id https://elsewhere.example/k`,
+    );
+  });
+
+  it('refuses plain http to a host that is not loopback, without fetching', async () => {
+    await expect(failure(new HttpKeyResolver().getKey('http://clr.example.edu/keys/k1'))).resolves.toBe(
+      'refused-url: refusing http: URL http://clr.example.edu/keys/k1: keys and revocation lists must be fetched over https',
+    );
+  });
+
+  it('refuses a redirect to plain http on another host', async () => {
+    handler = (_path, _headers, respond) => respond(302, '', { location: 'http://clr.example.edu/keys/k1' });
+    await expect(failure(new HttpKeyResolver().getKey(`${base}/keys/k1`))).resolves.toBe(
+      `refused-url: refusing http: URL http://clr.example.edu/keys/k1: keys and revocation lists must be fetched over https`,
+    );
+  });
+
+  it('refuses other schemes and relative URLs', async () => {
+    await expect(failure(new HttpKeyResolver().getKey('file:///etc/passwd'))).resolves.toMatch(
+      /^refused-url: refusing file: URL/,
+    );
+    await expect(failure(new HttpKeyResolver().getKey('/keys/k1'))).resolves.toBe(
+      'refused-url: not an absolute URL: /keys/k1',
+    );
+  });
+
+  it('says not-found for 404 and unavailable for 500', async () => {
+    handler = (path, _headers, respond) => respond(path === '/gone' ? 404 : 500, '{}');
+    await expect(failure(new HttpKeyResolver().getKey(`${base}/gone`))).resolves.toBe(
+      `not-found: HTTP 404 fetching ${base}/gone`,
+    );
+    await expect(failure(new HttpKeyResolver().getKey(`${base}/boom`))).resolves.toBe(
+      `unavailable: HTTP 500 fetching ${base}/boom`,
+    );
+  });
+
+  it('refuses a body over the size limit, declared or streamed', async () => {
+    handler = (_path, _headers, respond) => respond(200, 'x'.repeat(5000), { 'content-length': '5000' });
+    await expect(failure(new HttpKeyResolver({ maxKeyBytes: 1000 }).getKey(`${base}/k`))).resolves.toBe(
+      `too-large: response from ${base}/k declares 5000 bytes (limit 1000)`,
+    );
+    handler = (_path, _headers, respond) =>
+      respond(200, 'x'.repeat(5000), { 'transfer-encoding': 'chunked' });
+    await expect(failure(new HttpKeyResolver({ maxKeyBytes: 1000 }).getKey(`${base}/k`))).resolves.toBe(
+      `too-large: response from ${base}/k exceeds 1000 bytes`,
+    );
+  });
+
+  it('times out on a server that never answers', async () => {
+    handler = () => undefined;
+    await expect(failure(new HttpKeyResolver({ timeoutMs: 200 }).getKey(`${base}/slow`))).resolves.toBe(
+      `timeout: no complete response from ${base}/slow within 200 ms`,
+    );
+  });
+
+  it('says a body that is not JSON', async () => {
+    handler = (_path, _headers, respond) => respond(200, '<html></html>');
+    await expect(failure(new HttpKeyResolver().getKey(`${base}/k`))).resolves.toBe(
+      `invalid-document: response from ${base}/k is not JSON`,
+    );
+  });
+
+  it('says unavailable when nothing listens', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(failure(new HttpKeyResolver().getKey(`http://127.0.0.1:${port}/k`))).resolves.toBe(
+      `unavailable: could not fetch http://127.0.0.1:${port}/k (ECONNREFUSED)`,
+    );
+  });
+
+  it('fetches profiles only when asked to', async () => {
+    const profile = { id: `${base}/profiles/i`, type: 'Profile' };
+    handler = (_path, _headers, respond) => respond(200, JSON.stringify(profile));
+    expect(new HttpKeyResolver().getProfile).toBeUndefined();
+    const resolver = new HttpKeyResolver({ resolveProfiles: true });
+    await expect(resolver.getProfile?.(profile.id)).resolves.toEqual(profile);
+    await expect(resolver.getProfile?.('urn:uuid:1')).resolves.toBeUndefined();
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it.each([
+    ['localhost', true],
+    ['api.localhost', true],
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['[::1]', true],
+    ['clr.example.edu', false],
+    ['127.0.0.1.example.com', false],
+    ['10.0.0.1', false],
+  ])('%s -> %s', (host, loopback) => {
+    expect(isLoopbackHost(host)).toBe(loopback);
+  });
+});

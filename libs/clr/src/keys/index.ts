@@ -1,0 +1,7 @@
+export * from './rsa-key';
+export * from './signer';
+export * from './key-documents';
+export * from './key-resolver';
+export * from './memory-key.resolver';
+export * from './http-key.resolver';
+export * from './local-file-key.resolver';
