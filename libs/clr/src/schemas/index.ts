@@ -1,0 +1,3 @@
+export * from './schema-locator';
+export * from './bundled-contexts';
+export * from './openapi-components';
