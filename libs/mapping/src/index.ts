@@ -1,0 +1,11 @@
+export * from './map-learner-to-clr';
+export * from './mapping-context';
+export * from './mapping.error';
+export * from './clr-id.factory';
+export * from './case-item-requests';
+export { COURSE_COMPETENCY_ASSOCIATION, COURSE_RESULT_FRAGMENTS } from './course.mapper';
+export { COMPETENCY_RESULT_FRAGMENTS } from './competency.mapper';
+export { TEXT_LIMITS } from './text-bounds';
+export { MIN_YEAR, MAX_YEAR } from './record-dates';
+export { MAX_ORGANIZATION_DEPTH } from './mapping-session';
+export { MAX_EXTENSION_TYPE_LENGTH, parseAchievementType } from './achievement-type';
