@@ -1,0 +1,3 @@
+export * from './verification-report';
+export * from './compact-jws.decoder';
+export * from './clr.verifier';
