@@ -3,3 +3,7 @@ export * from './errors';
 export * from './json';
 export * from './schemas';
 export * from './identity';
+export * from './validation';
+export * from './keys';
+export * from './signing';
+export * from './verification';

@@ -9,4 +9,9 @@ export interface Finding {
 export interface ValidationReport {
   valid: boolean;
   findings: Finding[];
+  /**
+   * Remarks that do not make the document invalid (e.g. a recipient `type` of `id`, valid CLR 1.0
+   * but not a term of the JSON-LD context). Absent when there are none.
+   */
+  warnings?: Finding[];
 }
