@@ -38,3 +38,29 @@ describe('CaseModule', () => {
     ).rejects.toThrow('CASE package file /nonexistent/pkg.json: cannot be read (ENOENT)');
   });
 });
+
+describe('CaseModule.forAppConfig', () => {
+  it('builds the resolver from the case section of the app configuration', async () => {
+    const { ClrConfigModule, appConfigSchema } = await import('@app/config');
+    const config = appConfigSchema.parse({
+      institution: {
+        id: 'example-university',
+        name: 'Example University',
+        url: 'https://www.example.edu',
+        email: 'registrar@example.edu',
+        idSecret: 'a-real-institution-secret-of-40-characters',
+      },
+      publicBaseUrl: 'https://clr.example.edu',
+      keys: { masterKey: Buffer.alloc(32, 7).toString('base64') },
+      sis: { sources: [{ name: 'demo', driver: 'sqlite', connection: { file: 'sis.sqlite' } }] },
+      store: { driver: 'sqlite', file: 'publisher.sqlite' },
+      redis: { url: 'redis://127.0.0.1:6379' },
+      case: { packages: [FIXTURE] },
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [ClrConfigModule.forRoot({ config }), CaseModule.forAppConfig()],
+    }).compile();
+
+    expect((await moduleRef.get(CaseResolver).resolve(GEOMETRY_URI)).source).toBe('package');
+  });
+});

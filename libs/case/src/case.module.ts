@@ -5,6 +5,8 @@ import {
   type ModuleMetadata,
   type Provider,
 } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { caseModuleOptionsFromConfig } from './case-config';
 import { loadCfPackageFiles } from './cf-package.loader';
 import { CaseResolver, type CaseResolverOptions } from './case-resolver';
 
@@ -47,5 +49,13 @@ export class CaseModule {
       providers: [provider],
       exports: [CaseResolver],
     };
+  }
+
+  /** The resolver of the app's `case` configuration (needs `ClrConfigModule.forRoot()` imported). */
+  static forAppConfig(): DynamicModule {
+    return CaseModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => caseModuleOptionsFromConfig(config.case),
+    });
   }
 }

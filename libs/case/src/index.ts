@@ -11,3 +11,4 @@ export {
 export { type FetchLike } from './case-http.client';
 export * from './case-resolver';
 export * from './case.module';
+export * from './case-config';

@@ -9,3 +9,4 @@ export { TEXT_LIMITS } from './text-bounds';
 export { MIN_YEAR, MAX_YEAR } from './record-dates';
 export { MAX_ORGANIZATION_DEPTH } from './mapping-session';
 export { MAX_EXTENSION_TYPE_LENGTH, parseAchievementType } from './achievement-type';
+export * from './mapping-config';
