@@ -1,3 +1,9 @@
 export * from './verification-report';
-export * from './compact-jws.decoder';
+export {
+  decodeCompactJws,
+  joseHeaderProblem,
+  DEFAULT_MAX_JWS_LENGTH,
+  type DecodedJws,
+  type JwsDecodeResult,
+} from './compact-jws.decoder';
 export * from './clr.verifier';
