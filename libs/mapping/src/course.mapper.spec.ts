@@ -380,8 +380,14 @@ describe('course grades', () => {
       return mapLearnerToClr(records, context());
     }
 
-    it('issue by the institution when org_id names no known organization', () => {
+    it('issue by the institution, silently, when the records carry no organizations (optional view)', () => {
       const { clr, problems } = withOrganizations();
+      expect(assertionFor(clr, 'course-grade', 'G-1')?.achievement?.issuer).toEqual(clr.publisher);
+      expect(problems).toEqual([]);
+    });
+
+    it('issue by the institution when org_id names no known organization', () => {
+      const { clr, problems } = withOrganizations(organization({ orgId: 'ORG-OTHER', parentOrgId: null }));
       expect(assertionFor(clr, 'course-grade', 'G-1')?.achievement?.issuer).toEqual(clr.publisher);
       expect(problems).toEqual([
         {

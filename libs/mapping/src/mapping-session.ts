@@ -238,13 +238,17 @@ export class MappingSession {
 
   /**
    * The issuer of a row: the org unit's Profile when `orgId` names a usable organization, else
-   * the institution (reported when `orgId` was given but unusable).
+   * the institution. An unusable `orgId` is reported, except when the records carry no
+   * organizations at all: `clr_organizations` is an optional view, and a deployment without it
+   * publishes everything under the institution.
    */
   issuerFor(orgId: string | null, recordSet: RecordSetName, key: string): Profile {
     if (orgId === null || orgId.trim() === '') return this.institutionProfile;
     const profile = this.organizationProfile(orgId);
     if (profile !== undefined) return profile;
-    this.log.degraded(recordSet, key, 'org_id names no usable organization; issued by the institution');
+    if (this.organizations.size > 0) {
+      this.log.degraded(recordSet, key, 'org_id names no usable organization; issued by the institution');
+    }
     return this.institutionProfile;
   }
 
