@@ -49,7 +49,8 @@ export function readCryptographicKeyDocument(value: unknown, url: string): Crypt
   if (typeof owner !== 'string' || owner.length === 0)
     throw invalid(url, 'key document has no string "owner"');
   if (typeof publicKeyPem !== 'string') throw invalid(url, 'key document has no string "publicKeyPem"');
-  if (id !== url) throw new KeyResolutionError('id-mismatch', url, `key document at ${url} has id ${id}`);
+  if (id !== url)
+    throw new KeyResolutionError('id-mismatch', url, `key document at ${url} has id ${id.slice(0, 200)}`);
   // Kept as received (with `@context` and any extensions) so the verifier validates the real document.
   return { ...record, id, owner, publicKeyPem };
 }
@@ -69,7 +70,8 @@ export function readRevocationListDocument(value: unknown, url: string): Revocat
   if (typeof id !== 'string') throw invalid(url, 'revocation list has no string "id"');
   if (typeof issuer !== 'string' || issuer.length === 0)
     throw invalid(url, 'revocation list has no string "issuer"');
-  if (id !== url) throw new KeyResolutionError('id-mismatch', url, `revocation list at ${url} has id ${id}`);
+  if (id !== url)
+    throw new KeyResolutionError('id-mismatch', url, `revocation list at ${url} has id ${id.slice(0, 200)}`);
   const revoked = record.revokedAssertions ?? [];
   if (!Array.isArray(revoked)) throw invalid(url, 'revocation list "revokedAssertions" is not an array');
   const ids: string[] = [];

@@ -63,12 +63,10 @@ describe('decodeCompactJws', () => {
 
   it('refuses a huge JWS before decoding it', () => {
     const huge = `${header}.${'A'.repeat(2_000_000)}.c2ln`;
-    const started = Date.now();
     expect(decodeCompactJws(huge, 1_000_000)).toEqual({
       ok: false,
       reason: `the JWS is ${huge.length} characters, longer than the limit of 1000000`,
     });
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('never echoes the content of a bad segment', () => {
