@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MigrateCommand } from './commands/migrate.command';
 
-@Module({ providers: [] })
+@Module({ providers: [MigrateCommand] })
 export class CliModule {}

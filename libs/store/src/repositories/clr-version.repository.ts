@@ -1,0 +1,151 @@
+import { isUniqueViolation } from '../database/driver-errors';
+import { type StoreContext } from '../database/store-context';
+import { ClrVersionEntity } from '../entities/clr-version.entity';
+import { StoreError } from '../store.errors';
+import { limitOf, newId, optionalText, requireDate, requireInt, requireText } from './repository-helpers';
+
+export interface StoreVersionInput {
+  learnerRef: string;
+  /** The SIS learner id (kept for republish; never logged). */
+  learnerId: string;
+  /** Must be the latest stored version + 1 (1 for a learner's first CLR). */
+  version: number;
+  contentHash: string;
+  clrId: string;
+  signedPayload?: string | null;
+  unsignedJson: string;
+  issuedOn: Date;
+  keyId?: string | null;
+  runId?: string | null;
+}
+
+/** A version without its documents. */
+export type ClrVersionSummary = Pick<
+  ClrVersionEntity,
+  'id' | 'learnerRef' | 'version' | 'contentHash' | 'clrId' | 'issuedOn' | 'keyId' | 'runId' | 'createdAt'
+>;
+
+const SUMMARY_FIELDS: (keyof ClrVersionSummary)[] = [
+  'id',
+  'learnerRef',
+  'version',
+  'contentHash',
+  'clrId',
+  'issuedOn',
+  'keyId',
+  'runId',
+  'createdAt',
+];
+
+/** The CLR versions published for each learner. */
+export class ClrVersionRepository {
+  constructor(private readonly ctx: StoreContext) {}
+
+  /** The learner's newest version, with its documents; null before the first one. */
+  async latestVersion(learnerRef: string): Promise<ClrVersionEntity | null> {
+    return this.ctx.run((m) =>
+      m.findOne(ClrVersionEntity, { where: { learnerRef }, order: { version: 'DESC' } }),
+    );
+  }
+
+  async getVersion(id: string): Promise<ClrVersionEntity | null> {
+    return this.ctx.run((m) => m.findOneBy(ClrVersionEntity, { id }));
+  }
+
+  /** The newest version carrying a CLR id (the provider-read endpoint looks CLRs up by id). */
+  async latestByClrId(clrId: string): Promise<ClrVersionEntity | null> {
+    return this.ctx.run((m) => m.findOne(ClrVersionEntity, { where: { clrId }, order: { version: 'DESC' } }));
+  }
+
+  /** A learner's versions, newest first, without documents. */
+  async listVersions(learnerRef: string, options: { limit?: number } = {}): Promise<ClrVersionSummary[]> {
+    return this.ctx.run((m) =>
+      m.find(ClrVersionEntity, {
+        select: SUMMARY_FIELDS,
+        where: { learnerRef },
+        order: { version: 'DESC' },
+        take: limitOf(options.limit, 100),
+      }),
+    );
+  }
+
+  /** The SIS learner id behind a learner ref (for a republish), or null when never published. */
+  async learnerIdOf(learnerRef: string): Promise<string | null> {
+    const row = await this.ctx.run((m) =>
+      m.findOne(ClrVersionEntity, {
+        select: { learnerId: true, version: true },
+        where: { learnerRef },
+        order: { version: 'DESC' },
+      }),
+    );
+    return row?.learnerId ?? null;
+  }
+
+  /** Every learner with at least one version, by ref; page with `afterRef` (republish all). */
+  async listLearners(
+    options: { afterRef?: string; limit?: number } = {},
+  ): Promise<{ learnerRef: string; latestVersion: number }[]> {
+    return this.ctx.run(async (m) => {
+      const query = m
+        .createQueryBuilder(ClrVersionEntity, 'v')
+        .select('v.learnerRef', 'learnerRef')
+        .addSelect('MAX(v.version)', 'latestVersion')
+        .groupBy('v.learnerRef')
+        .orderBy('v.learnerRef', 'ASC')
+        .limit(limitOf(options.limit, 500, 10_000));
+      if (options.afterRef !== undefined)
+        query.where('v.learnerRef > :afterRef', { afterRef: options.afterRef });
+      const rows = await query.getRawMany<{ learnerRef: string; latestVersion: number | string }>();
+      return rows.map((row) => ({ learnerRef: row.learnerRef, latestVersion: Number(row.latestVersion) }));
+    });
+  }
+
+  /**
+   * Stores the next version of a learner's CLR. Optimistic: `version` must be the latest + 1.
+   * When another writer got there first (or the caller diffed against a stale version) this
+   * throws StoreError `VERSION_CONFLICT` and stores nothing; the unique (learner, version)
+   * constraint backs the check up against a concurrent insert.
+   */
+  async storeVersion(input: StoreVersionInput): Promise<ClrVersionEntity> {
+    const row = Object.assign(new ClrVersionEntity(), {
+      id: newId(),
+      learnerRef: requireText(input.learnerRef, 'learnerRef', 128),
+      learnerId: requireText(input.learnerId, 'learnerId', 255),
+      version: requireInt(input.version, 'version', 1),
+      contentHash: requireText(input.contentHash, 'contentHash', 128),
+      clrId: requireText(input.clrId, 'clrId', 400),
+      signedPayload: input.signedPayload ?? null,
+      unsignedJson: requireText(input.unsignedJson, 'unsignedJson', Number.MAX_SAFE_INTEGER),
+      issuedOn: requireDate(input.issuedOn, 'issuedOn'),
+      keyId: optionalText(input.keyId, 'keyId', 128),
+      runId: optionalText(input.runId, 'runId', 36),
+      createdAt: this.ctx.now(),
+    } satisfies ClrVersionEntity);
+    if (row.signedPayload !== null) requireText(row.signedPayload, 'signedPayload', Number.MAX_SAFE_INTEGER);
+    return this.ctx.transaction(async (m) => {
+      const latest = await m
+        .createQueryBuilder(ClrVersionEntity, 'v')
+        .select('MAX(v.version)', 'max')
+        .where('v.learnerRef = :learnerRef', { learnerRef: row.learnerRef })
+        .getRawOne<{ max: number | string | null }>();
+      const current = Number(latest?.max ?? 0);
+      if (row.version !== current + 1) {
+        throw new StoreError(
+          'VERSION_CONFLICT',
+          `learner ${row.learnerRef}: cannot store version ${row.version}, the latest stored is ${current}`,
+        );
+      }
+      try {
+        await m.insert(ClrVersionEntity, row);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        throw new StoreError(
+          'VERSION_CONFLICT',
+          `learner ${row.learnerRef}: version ${row.version} was stored concurrently by another writer`,
+          { cause: error },
+        );
+      }
+      return row;
+    });
+  }
+}
