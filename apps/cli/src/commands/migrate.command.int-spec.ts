@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PublisherStore } from '@app/store';
+import { runMigrate } from './migrate.command';
+
+describe('clr-publisher migrate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'clr-migrate-'));
+  const lines: string[] = [];
+  const io = { out: (line: string) => lines.push(line) };
+
+  beforeEach(() => {
+    lines.length = 0;
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports pending migrations, applies them once, then reports the schema current', async () => {
+    const file = join(dir, 'a', 'store.db');
+    expect(await runMigrate({ sqlite: file, status: true }, io)).toBe(1);
+    expect(lines).toEqual([`store: sqlite ${file}`, 'pending: InitialSchema1764300000000']);
+    lines.length = 0;
+    expect(await runMigrate({ sqlite: file }, io)).toBe(0);
+    expect(lines).toEqual([`store: sqlite ${file}`, 'applied: InitialSchema1764300000000']);
+    lines.length = 0;
+    expect(await runMigrate({ storeUrl: `sqlite:${file}` }, io)).toBe(0);
+    expect(lines[1]).toBe('schema is up to date; nothing applied');
+    expect(await runMigrate({ sqlite: file, status: true }, io)).toBe(0);
+    // The default `verify` policy of the apps now accepts the database.
+    const store = await PublisherStore.open({ driver: 'sqlite', file }, { masterKey: randomBytes(32) });
+    expect(await store.pendingMigrations()).toEqual([]);
+    await store.close();
+  });
+
+  it('prints the DDL for the store driver without connecting', async () => {
+    expect(
+      await runMigrate(
+        { storeUrl: 'mssql://clr:pw-Zq9x@sqlserver.invalid/clr?schema=pub', printSql: true },
+        io,
+      ),
+    ).toBe(0);
+    const ddl = lines.join('\n');
+    expect(ddl).toMatch(/^-- InitialSchema1764300000000/);
+    expect(ddl).toContain('CREATE TABLE "pub"."deliveries"');
+    expect(ddl).not.toContain('pw-Zq9x');
+  });
+
+  it('uses the configuration file when no store is given', async () => {
+    const root = join(dir, 'project');
+    mkdirSync(join(root, 'config'), { recursive: true });
+    copyFileSync(resolve(__dirname, '../../../../config/default.yaml'), join(root, 'config', 'default.yaml'));
+    const code = await runMigrate({}, { ...io, configLoad: { root, env: {} } });
+    expect(code).toBe(0);
+    expect(lines).toEqual([
+      `store: sqlite ${join(root, '.data', 'publisher.sqlite')}`,
+      'applied: InitialSchema1764300000000',
+    ]);
+  });
+
+  it('refuses contradictory or malformed store options with a clear message', async () => {
+    await expect(runMigrate({ sqlite: 'a.db', storeUrl: 'sqlite:b.db' }, io)).rejects.toThrow(
+      'give either --store-url or --sqlite, not both',
+    );
+    await expect(runMigrate({ storeUrl: 'oracle://u:pw@h/d' }, io)).rejects.toThrow(/unknown scheme oracle:/);
+    await expect(
+      runMigrate({ config: 'missing.yaml' }, { ...io, configLoad: { root: dir, env: {} } }),
+    ).rejects.toThrow(/file not found/);
+  });
+});
