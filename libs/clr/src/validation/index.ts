@@ -14,3 +14,4 @@ export {
 } from './json-ld/offline-document-loader';
 export { warmUpStructureValidators } from './structure/structure-validator';
 export { REVOKED_ASSERTION_PROPERTIES } from './semantics/assertion-rules';
+export { checkJsonLdTerms } from './json-ld/json-ld-term-check';

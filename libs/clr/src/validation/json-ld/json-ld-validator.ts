@@ -7,7 +7,7 @@ import { offlineDocumentLoader, RefusedContextError } from './offline-document-l
 import { locateProperty } from './property-locator';
 
 /** The part of a jsonld event this stage reads. */
-interface JsonLdEvent {
+export interface JsonLdEvent {
   code: string;
   level: string;
   details?: Record<string, unknown>;
@@ -23,7 +23,7 @@ interface ExpandOptions {
 const expandDocument = expand as unknown as (input: object, options: ExpandOptions) => Promise<unknown>;
 
 /** One JSON-LD document to expand and where it sits in the validated document. */
-interface ExpansionTarget {
+export interface ExpansionTarget {
   document: Record<string, unknown>;
   path: string;
 }
@@ -51,27 +51,48 @@ export interface JsonLdResult {
 export async function validateJsonLd(kind: DocumentKind, value: unknown): Promise<JsonLdResult> {
   const result: JsonLdResult = { findings: [], warnings: [] };
   for (const target of expansionTargets(kind, value)) {
-    const events: JsonLdEvent[] = [];
-    try {
-      await expandDocument(target.document, {
-        documentLoader: offlineDocumentLoader,
-        base: null,
-        safe: false,
-        eventHandler: ({ event, next }) => {
-          if (event.level === 'warning') events.push(event);
-          next();
-        },
-      });
-    } catch (error) {
-      result.findings.push(expansionFailure(error, target));
-    }
-    // jsonld raises one event per occurrence, and each event is located at every occurrence.
-    const distinct = new Map(
-      events.map((event) => [`${event.code}\u0000${JSON.stringify(event.details)}`, event]),
-    );
-    for (const event of distinct.values()) addEvent(result, event, target);
+    reportExpansion(result, await expandTarget(target), target);
   }
   return result;
+}
+
+/** What expanding one target gave: jsonld's warning-level events, or the finding of a failed expansion. */
+export interface TargetExpansion {
+  events: JsonLdEvent[];
+  failure?: Finding;
+}
+
+/** Expands one target with the bundled contexts, recording every warning-level event. */
+export async function expandTarget(target: ExpansionTarget): Promise<TargetExpansion> {
+  const events: JsonLdEvent[] = [];
+  try {
+    await expandDocument(target.document, {
+      documentLoader: offlineDocumentLoader,
+      base: null,
+      safe: false,
+      eventHandler: ({ event, next }) => {
+        if (event.level === 'warning') events.push(event);
+        next();
+      },
+    });
+  } catch (error) {
+    return { events, failure: expansionFailure(error, target) };
+  }
+  return { events };
+}
+
+/** Turns a target's events (or failure) into findings and warnings located in the document. */
+export function reportExpansion(
+  result: JsonLdResult,
+  expansion: TargetExpansion,
+  target: ExpansionTarget,
+): void {
+  if (expansion.failure !== undefined) result.findings.push(expansion.failure);
+  // jsonld raises one event per occurrence, and each event is located at every occurrence.
+  const distinct = new Map(
+    expansion.events.map((event) => [`${event.code}\u0000${JSON.stringify(event.details)}`, event]),
+  );
+  for (const event of distinct.values()) addEvent(result, event, target);
 }
 
 /** The JSON-LD documents inside a document of the given kind; see {@link validateJsonLd}. */
