@@ -1,0 +1,3 @@
+import { sisReaderContractSuite } from '../../test/sis-reader.contract-suite';
+
+describe('SisReader on SQLite (views over tables)', () => sisReaderContractSuite('sqlite'));
