@@ -1,0 +1,2 @@
+export * from './job-catalogue';
+export * from './queue-policy';
