@@ -12,15 +12,16 @@ describe('job catalogue', () => {
     expect(jobIdOf(build)).toBe(jobIdOf({ ...build }));
     const deliver = { name: JobName.DeliverClr, data: { deliveryId: 'd1' } } as const;
     expect(jobIdOf(deliver, 0)).not.toBe(jobIdOf(deliver, 1));
-    expect(jobIdOf({ name: JobName.ExtractRun, data: { runId: 'r1' } })).toBe('extract:r1');
+    expect(jobIdOf({ name: JobName.ExtractRun, data: { runId: 'r1' } })).toBe('extract-r1');
   });
 
-  it('never puts a colon-free collision between queues', () => {
+  it('keeps ids apart across queues and free of the colon BullMQ refuses', () => {
     const ids = new Set([
       jobIdOf({ name: JobName.ExtractRun, data: { runId: 'x' } }),
       jobIdOf({ name: JobName.BuildBatch, data: { runId: 'x', batchId: 'x' } }),
       jobIdOf({ name: JobName.DeliverClr, data: { deliveryId: 'x' } }),
     ]);
     expect(ids.size).toBe(3);
+    for (const id of ids) expect(id).not.toContain(':');
   });
 });

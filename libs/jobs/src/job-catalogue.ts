@@ -41,10 +41,10 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
 export function jobIdOf(item: JobItem, attempt = 0): string {
   switch (item.name) {
     case JobName.ExtractRun:
-      return `extract:${item.data.runId}`;
+      return `extract-${item.data.runId}`;
     case JobName.BuildBatch:
-      return `build:${item.data.batchId}`;
+      return `build-${item.data.batchId}`;
     case JobName.DeliverClr:
-      return `deliver:${item.data.deliveryId}:${attempt}`;
+      return `deliver-${item.data.deliveryId}-${attempt}`;
   }
 }
