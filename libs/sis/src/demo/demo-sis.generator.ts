@@ -120,19 +120,23 @@ function addDays(date: string, days: number): string {
 }
 
 const NOW_DAY = dayOf(DEMO_NOW.slice(0, 10));
-const NOW_SECOND = 12 * 3600;
+const NOW_SECOND = 12 * 3600; // DEMO_NOW's time of day
 
 function two(value: number): string {
   return value < 10 ? `0${value}` : String(value);
 }
 
-/** `YYYY-MM-DD HH:MM:SS`, how SQLite's own CURRENT_TIMESTAMP spells UTC; never after DEMO_NOW. */
+/**
+ * `YYYY-MM-DD HH:MM:SS`, how SQLite's own CURRENT_TIMESTAMP spells UTC; never after DEMO_NOW.
+ * A time past it folds back into the two months before (not onto DEMO_NOW itself, which would
+ * pile thousands of rows onto one instant, right inside an incremental run's overlap).
+ */
 function stamp(date: string, random: DemoRandom, maxDays = 0): string {
-  let day = dayOf(date) + random.int(0, maxDays);
-  let second = random.int(0, 86_399);
+  const base = dayOf(date);
+  let day = base + random.int(0, maxDays);
+  const second = random.int(0, 86_399);
   if (day > NOW_DAY || (day === NOW_DAY && second > NOW_SECOND)) {
-    day = NOW_DAY;
-    second = NOW_SECOND;
+    day = Math.max(Math.min(base, NOW_DAY - 1), NOW_DAY - 1 - ((day - NOW_DAY) % 60));
   }
   const hours = Math.floor(second / 3600);
   const minutes = Math.floor((second % 3600) / 60);
