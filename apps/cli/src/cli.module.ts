@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DemoSisCommand } from './commands/demo-sis.command';
 import { MigrateCommand } from './commands/migrate.command';
 
-@Module({ providers: [MigrateCommand] })
+@Module({ providers: [DemoSisCommand, MigrateCommand] })
 export class CliModule {}
