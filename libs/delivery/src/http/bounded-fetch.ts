@@ -1,0 +1,80 @@
+import { classifyTransportError } from './transport-failure';
+
+export interface BoundedFetchOptions {
+  /** Whole exchange (connect, headers, body), ms. */
+  timeoutMs: number;
+  /** Most body bytes read; the rest is discarded and `truncated` set. */
+  maxResponseBytes: number;
+  /** Skip reading the body (it is cancelled). */
+  discardBody?: boolean;
+  /** Caller's cancellation, combined with the timeout. */
+  signal?: AbortSignal;
+}
+
+export interface BoundedResponse {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+  truncated: boolean;
+}
+
+/**
+ * `fetch` with one deadline over the whole exchange and a bound on the bytes read, never
+ * following redirects (a redirect must not carry a bearer token or client secret elsewhere).
+ *
+ * @throws TransportFailure when no complete response arrived (timeout, refused, reset, DNS).
+ */
+export async function boundedFetch(
+  url: URL,
+  init: Omit<RequestInit, 'signal' | 'redirect'>,
+  options: BoundedFetchOptions,
+): Promise<BoundedResponse> {
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
+  try {
+    const response = await fetch(url, { ...init, signal, redirect: 'manual' });
+    if (options.discardBody === true || response.body === null) {
+      await response.body?.cancel().catch(() => undefined);
+      return { status: response.status, headers: response.headers, body: Buffer.alloc(0), truncated: false };
+    }
+    const { body, truncated } = await readAtMost(response.body, options.maxResponseBytes);
+    return { status: response.status, headers: response.headers, body, truncated };
+  } catch (error) {
+    throw classifyTransportError(error, options.timeoutMs);
+  }
+}
+
+async function readAtMost(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number,
+): Promise<{ body: Buffer; truncated: boolean }> {
+  const reader = stream.getReader();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { body: Buffer.concat(chunks), truncated: false };
+      const room = maxBytes - size;
+      if (value.byteLength > room) {
+        chunks.push(Buffer.from(value.subarray(0, room)));
+        await reader.cancel().catch(() => undefined);
+        return { body: Buffer.concat(chunks), truncated: true };
+      }
+      chunks.push(Buffer.from(value));
+      size += value.byteLength;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** Parses a JSON body; `undefined` when it is empty, truncated or not JSON. */
+export function jsonBody(response: BoundedResponse): unknown {
+  if (response.truncated || response.body.length === 0) return undefined;
+  try {
+    return JSON.parse(response.body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}

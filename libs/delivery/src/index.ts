@@ -1,0 +1,13 @@
+export * from './errors/delivery-error';
+export { TransportFailure, type TransportFailureKind } from './http/transport-failure';
+export { type HttpClientOptions } from './http/http-client-options';
+export { type UrlPolicy } from './http/target-url';
+export * from './discovery/provider-discovery.client';
+export * from './registration/client-registration';
+export * from './registration/dynamic-registration.client';
+export * from './oauth/oauth-token.client';
+export * from './post-clr/post-clr-outcome';
+export { PostClrClient, type PostClrTarget, type PostClrClientOptions } from './post-clr/post-clr.client';
+export * from './retry/backoff';
+export * from './retry/retry-after';
+export * from './limiter/target-rate-limiter';
