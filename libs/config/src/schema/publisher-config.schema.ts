@@ -196,8 +196,38 @@ export const deliveryTargetSchema = z
   .strict();
 export type DeliveryTargetConfig = z.output<typeof deliveryTargetSchema>;
 
+/** How a delivery that got no answer, a 5xx or a 429 is tried again. */
+export const deliveryRetrySchema = z
+  .object({
+    /** Attempts in all (the first one included) before a delivery is marked dead. */
+    maxAttempts: integer(1, 100).default(8),
+    /** Delay before the first retry; doubles with each further one (full jitter), ms. */
+    baseDelayMs: integer(0, 3_600_000).default(2_000),
+    /** Longest computed delay, ms (a provider's Retry-After may ask for longer). */
+    maxDelayMs: integer(0, 24 * 3_600_000).default(600_000),
+  })
+  .strict()
+  .refine((retry) => retry.maxDelayMs >= retry.baseDelayMs, {
+    message: 'maxDelayMs must not be below baseDelayMs',
+    path: ['maxDelayMs'],
+  });
+export type DeliveryRetryConfig = z.output<typeof deliveryRetrySchema>;
+
 export const deliverySchema = z
-  .object({ targets: z.array(deliveryTargetSchema).default([]) })
+  .object({
+    targets: z.array(deliveryTargetSchema).default([]),
+    retry: deliveryRetrySchema.default({}),
+    /**
+     * A delivery claimed this long ago and still in flight is taken to belong to a worker that
+     * died, and is claimed again. Must exceed the longest post (twice a target's timeoutMs: a
+     * 401 sends once more with a fresh token).
+     */
+    staleAfterSeconds: integer(10, 24 * 3600).default(300),
+    /** How often each worker re-queues due, lost and stale deliveries, seconds. */
+    sweepIntervalSeconds: integer(1, 3600).default(30),
+    /** Deliver jobs one worker runs at once. Default: the enabled targets' concurrency summed. */
+    workerConcurrency: integer(1, 1024).optional(),
+  })
   .strict()
   .superRefine((delivery, ctx) => {
     const seen = new Set<string>();
@@ -210,6 +240,13 @@ export const deliverySchema = z
         });
       }
       seen.add(target.name);
+      if (delivery.staleAfterSeconds * 1000 <= 2 * target.timeoutMs) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['staleAfterSeconds'],
+          message: `must exceed twice the timeoutMs of target "${target.name}" (${(2 * target.timeoutMs) / 1000} s), or a slow post would be claimed twice`,
+        });
+      }
     });
   });
 export type DeliveryConfig = z.output<typeof deliverySchema>;
