@@ -48,6 +48,14 @@ describe('ProviderDiscoveryClient', () => {
     expect((await client.discover(provider.baseUrl)).name).toBe('Stand-in CLR Provider');
   });
 
+  it('reads a document from a full discovery URL, refusing one that is not a URL', async () => {
+    const document = await client.discoverAt(provider.endpoints.discoveryUrl);
+    expect(document.tokenUrl).toBe(provider.endpoints.tokenUrl);
+    const error = await failure(client.discoverAt('discovery'));
+    expect(error.code).toBe('invalid_target');
+    expect(error.message).toBe('discoveryUrl is not an absolute URL');
+  });
+
   it('reports every problem of an invalid document as discovery_invalid', async () => {
     answer = { status: 200, body: JSON.stringify({ name: '', tokenUrl: 'not a url', scopesOffered: [] }) };
     const error = await failure(client.discover(fakeUrl));

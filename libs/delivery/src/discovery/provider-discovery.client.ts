@@ -51,7 +51,21 @@ export class ProviderDiscoveryClient {
     baseUrl: string,
     requiredScopes: string[] = [CLR_SCOPES.replace],
   ): Promise<DiscoveryDocument> {
-    const url = clrApiUrl(baseUrl, '/discovery', this.options);
+    return this.fetchDocument(clrApiUrl(baseUrl, '/discovery', this.options), requiredScopes);
+  }
+
+  /**
+   * Like {@link discover}, from a full discovery URL (a target configured with its own
+   * `discoveryUrl`).
+   */
+  async discoverAt(
+    discoveryUrl: string,
+    requiredScopes: string[] = [CLR_SCOPES.replace],
+  ): Promise<DiscoveryDocument> {
+    return this.fetchDocument(providerUrl(discoveryUrl, 'discoveryUrl', this.options), requiredScopes);
+  }
+
+  private async fetchDocument(url: URL, requiredScopes: string[]): Promise<DiscoveryDocument> {
     let response;
     try {
       response = await boundedFetch(

@@ -38,6 +38,8 @@ export interface PostClrRetryable {
   error: string;
   /** The provider's imsx_StatusInfo, when the answer had one. */
   imsx?: ParsedImsxStatus;
+  /** The error answer's JSON body as received (for the delivery record), when it was JSON. */
+  imsxBody?: string;
   tokenRefreshed: boolean;
 }
 
@@ -70,6 +72,10 @@ export interface PostClrRejected {
   status?: number;
   error: string;
   imsx?: ParsedImsxStatus;
+  /** The error answer's JSON body as received (for the delivery record), when it was JSON. */
+  imsxBody?: string;
+  /** The token endpoint's OAuth `error` (e.g. `invalid_client`), for reason `token_rejected`. */
+  oauthError?: string;
   tokenRefreshed: boolean;
 }
 

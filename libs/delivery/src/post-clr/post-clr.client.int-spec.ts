@@ -93,6 +93,22 @@ describe('PostClrClient against the stand-in provider', () => {
       },
     });
     expectNoPersonalData(outcome);
+    // The body as received, for the delivery record.
+    const body = outcome.kind === 'rejected' ? outcome.imsxBody : undefined;
+    expect(JSON.parse(body ?? 'null')).toMatchObject({ imsx_codeMajor: 'failure', imsx_severity: 'error' });
+  });
+
+  it('keeps no imsxBody when the error answer is not a JSON object', async () => {
+    const server = await tcpServer((socket) =>
+      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n\r\nnope'),
+    );
+    try {
+      const outcome = await client.post({ ...target, baseUrl: server.url }, validPayload('text'));
+      expect(outcome).toMatchObject({ kind: 'rejected', reason: 'invalid_data', status: 400 });
+      expect(outcome.kind === 'rejected' ? outcome.imsxBody : 'n/a').toBeUndefined();
+    } finally {
+      await server.close();
+    }
   });
 
   it.each([
@@ -180,6 +196,7 @@ describe('PostClrClient against the stand-in provider', () => {
       kind: 'rejected',
       reason: 'token_rejected',
       status: 401,
+      oauthError: 'invalid_client',
     });
   });
 

@@ -127,6 +127,7 @@ export function classifyResponse(response: BoundedResponse, tokenRefreshed: bool
   // Error answers only: a 2xx echo is the payload and is never read.
   const imsx =
     status >= 400 ? parseImsxStatusInfo(response.truncated ? undefined : response.body) : undefined;
+  const imsxBody = status >= 400 ? jsonText(response) : undefined;
   const detail = imsx !== undefined && imsx.summary !== 'empty body' ? ` (${imsx.summary})` : '';
   const error = `HTTP ${status} from provider${detail}`;
   if (isRetryableHttpStatus(status)) {
@@ -140,6 +141,7 @@ export function classifyResponse(response: BoundedResponse, tokenRefreshed: bool
     const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
     if (retryAfterSeconds !== undefined) outcome.retryAfterSeconds = retryAfterSeconds;
     if (imsx !== undefined) outcome.imsx = imsx;
+    if (imsxBody !== undefined) outcome.imsxBody = imsxBody;
     return outcome;
   }
   const outcome: PostClrRejected = {
@@ -150,7 +152,20 @@ export function classifyResponse(response: BoundedResponse, tokenRefreshed: bool
     tokenRefreshed,
   };
   if (imsx !== undefined) outcome.imsx = imsx;
+  if (imsxBody !== undefined) outcome.imsxBody = imsxBody;
   return outcome;
+}
+
+/** The body as text when it is a complete JSON object (an imsx_StatusInfo, as the binding wants). */
+function jsonText(response: BoundedResponse): string | undefined {
+  if (response.truncated || response.body.length === 0) return undefined;
+  const text = response.body.toString('utf8');
+  try {
+    const value = JSON.parse(text) as unknown;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? text : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function rejectedReason(status: number): RejectedReason {
@@ -212,5 +227,6 @@ function rejectedFromError(error: unknown, tokenRefreshed: boolean): PostClrOutc
     tokenRefreshed,
   };
   if (error.details.status !== undefined) outcome.status = error.details.status;
+  if (error.details.oauthError !== undefined) outcome.oauthError = error.details.oauthError;
   return outcome;
 }
