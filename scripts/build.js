@@ -8,7 +8,15 @@ const swc = require('@swc/core');
 const { swcOptions, root } = require('./swc-options');
 
 const sources = ['apps', 'libs'];
-const out = path.join(root, 'dist');
+// `--out <dir>` builds elsewhere: a test that runs the CLI builds its own copy, so it never
+// races another suite that runs dist/. The folder is deleted first, so only scratch folders
+// under .data/ (inside the project, where node_modules and schemas/ are found) are allowed.
+const outFlag = process.argv.indexOf('--out');
+const out = outFlag > 0 ? path.resolve(process.argv[outFlag + 1] ?? '') : path.join(root, 'dist');
+if (outFlag > 0 && !out.startsWith(path.join(root, '.data') + path.sep)) {
+  process.stderr.write(`build failed: --out must be a folder under ${path.join(root, '.data')}\n`);
+  process.exit(1);
+}
 
 function* walk(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -44,7 +52,7 @@ async function main() {
     }
   }
   await Promise.all(jobs);
-  process.stdout.write(`built ${count} files into dist/\n`);
+  process.stdout.write(`built ${count} files into ${path.relative(root, out)}/\n`);
 }
 
 main().catch((error) => {

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DemoSisCommand } from './commands/demo-sis.command';
 import { MigrateCommand } from './commands/migrate.command';
+import { KeysCommandModule } from './keys/keys-command.module';
+import { VerifyCommandModule } from './verify/verify-command.module';
 
-@Module({ providers: [DemoSisCommand, MigrateCommand] })
+@Module({
+  imports: [VerifyCommandModule, KeysCommandModule],
+  providers: [DemoSisCommand, MigrateCommand],
+})
 export class CliModule {}
