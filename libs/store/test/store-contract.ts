@@ -880,6 +880,11 @@ export function storeContract(makeHarness: () => StoreHarness): void {
       // An in-flight request is left to finish.
       expect(await store.deliveries.supersedeOlder(inFlightOther, targetA, 2)).toEqual([]);
       expect((await store.deliveries.get(o1.id))?.status).toBe('in_flight');
+      // ...unless its own handler, holding the claim, finds the newer version.
+      expect(await store.deliveries.markSuperseded(v3a.id)).toBe(false);
+      expect(await store.deliveries.markSuperseded(o1.id)).toBe(true);
+      expect(await store.deliveries.markSuperseded(o1.id)).toBe(false);
+      expect(await store.deliveries.get(o1.id)).toMatchObject({ status: 'superseded', nextAttemptAt: null });
     });
 
     it('lists due, by filter and counts by status', async () => {

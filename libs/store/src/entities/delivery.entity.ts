@@ -21,7 +21,8 @@ export const DELIVERY_STATUSES = [
 /**
  * `pending` -> `in_flight` (claimed) -> `delivered` | `retrying` (-> `in_flight` again) |
  * `dead` (retries exhausted) | `rejected` (the provider refused it for good);
- * `pending`/`retrying` -> `superseded` when a newer version of the learner's CLR is queued.
+ * `pending`/`retrying` -> `superseded` when a newer version of the learner's CLR is queued
+ * (`in_flight` -> `superseded` when the claiming handler finds the newer version first).
  */
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 

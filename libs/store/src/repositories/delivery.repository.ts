@@ -198,6 +198,14 @@ export class DeliveryRepository {
     });
   }
 
+  /**
+   * `in_flight` -> `superseded`: the handler holding the claim found a newer version of the
+   * learner's CLR for the same target (created after the supersede rule ran), so it never sends.
+   */
+  async markSuperseded(id: string): Promise<boolean> {
+    return this.transition(id, ['in_flight'], { status: 'superseded', nextAttemptAt: null });
+  }
+
   /** `dead`/`rejected` -> `pending` (an operator retries it). Attempts are kept. */
   async requeue(id: string): Promise<boolean> {
     return this.transition(id, ['dead', 'rejected'], { status: 'pending', nextAttemptAt: null });
