@@ -1,2 +1,5 @@
 export * from './job-catalogue';
 export * from './queue-policy';
+export * from './job-producer';
+export * from './jobs.module';
+export * from './redis-connection';

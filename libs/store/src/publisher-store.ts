@@ -13,6 +13,9 @@ import { ClrVersionRepository } from './repositories/clr-version.repository';
 import { DeliveryTargetRepository } from './repositories/delivery-target.repository';
 import { DeliveryRepository } from './repositories/delivery.repository';
 import { RevocationRepository } from './repositories/revocation.repository';
+import { RunPlanRepository } from './repositories/run-plan.repository';
+import { RunSlotRepository } from './repositories/run-slot.repository';
+import { SigningKeyOwnerRepository } from './repositories/signing-key-owner.repository';
 import { SigningKeyRepository } from './repositories/signing-key.repository';
 import { SyncRunRepository } from './repositories/sync-run.repository';
 import { WatermarkRepository } from './repositories/watermark.repository';
@@ -29,6 +32,9 @@ export interface StoreRepositories {
   readonly targets: DeliveryTargetRepository;
   readonly deliveries: DeliveryRepository;
   readonly audit: AuditLogRepository;
+  readonly plans: RunPlanRepository;
+  readonly slots: RunSlotRepository;
+  readonly keyOwners: SigningKeyOwnerRepository;
 }
 
 /**
@@ -55,6 +61,9 @@ function repositories(ctx: StoreContext, cipher: KeyCipher): StoreRepositories {
     targets: new DeliveryTargetRepository(ctx, cipher),
     deliveries: new DeliveryRepository(ctx),
     audit: new AuditLogRepository(ctx),
+    plans: new RunPlanRepository(ctx),
+    slots: new RunSlotRepository(ctx),
+    keyOwners: new SigningKeyOwnerRepository(ctx),
   };
 }
 
@@ -69,6 +78,9 @@ export class PublisherStore implements StoreRepositories {
   readonly targets: DeliveryTargetRepository;
   readonly deliveries: DeliveryRepository;
   readonly audit: AuditLogRepository;
+  readonly plans: RunPlanRepository;
+  readonly slots: RunSlotRepository;
+  readonly keyOwners: SigningKeyOwnerRepository;
 
   private readonly context: StoreContext;
 
@@ -90,6 +102,9 @@ export class PublisherStore implements StoreRepositories {
     this.targets = repos.targets;
     this.deliveries = repos.deliveries;
     this.audit = repos.audit;
+    this.plans = repos.plans;
+    this.slots = repos.slots;
+    this.keyOwners = repos.keyOwners;
   }
 
   /** Connects, handles the schema per `migrations`, and returns the open store. */

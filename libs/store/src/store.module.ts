@@ -13,6 +13,9 @@ import { ClrVersionRepository } from './repositories/clr-version.repository';
 import { DeliveryTargetRepository } from './repositories/delivery-target.repository';
 import { DeliveryRepository } from './repositories/delivery.repository';
 import { RevocationRepository } from './repositories/revocation.repository';
+import { RunPlanRepository } from './repositories/run-plan.repository';
+import { RunSlotRepository } from './repositories/run-slot.repository';
+import { SigningKeyOwnerRepository } from './repositories/signing-key-owner.repository';
 import { SigningKeyRepository } from './repositories/signing-key.repository';
 import { SyncRunRepository } from './repositories/sync-run.repository';
 import { WatermarkRepository } from './repositories/watermark.repository';
@@ -50,6 +53,9 @@ const REPOSITORIES: {
   { token: DeliveryTargetRepository, pick: (store) => store.targets },
   { token: DeliveryRepository, pick: (store) => store.deliveries },
   { token: AuditLogRepository, pick: (store) => store.audit },
+  { token: RunPlanRepository, pick: (store) => store.plans },
+  { token: RunSlotRepository, pick: (store) => store.slots },
+  { token: SigningKeyOwnerRepository, pick: (store) => store.keyOwners },
 ];
 
 /**

@@ -4,8 +4,12 @@ import { ClrVersionEntity } from './clr-version.entity';
 import { DeliveryTargetEntity } from './delivery-target.entity';
 import { DeliveryEntity } from './delivery.entity';
 import { RevocationEntity } from './revocation.entity';
+import { RunBatchEntity } from './run-batch.entity';
+import { SigningKeyOwnerEntity } from './signing-key-owner.entity';
 import { SigningKeyEntity } from './signing-key.entity';
 import { SyncProblemEntity } from './sync-problem.entity';
+import { SyncRunPlanEntity } from './sync-run-plan.entity';
+import { SyncRunSlotEntity } from './sync-run-slot.entity';
 import { SyncRunEntity } from './sync-run.entity';
 import { WatermarkEntity } from './watermark.entity';
 
@@ -15,8 +19,12 @@ export * from './clr-version.entity';
 export * from './delivery-target.entity';
 export * from './delivery.entity';
 export * from './revocation.entity';
+export * from './run-batch.entity';
+export * from './signing-key-owner.entity';
 export * from './signing-key.entity';
 export * from './sync-problem.entity';
+export * from './sync-run-plan.entity';
+export * from './sync-run-slot.entity';
 export * from './sync-run.entity';
 export * from './watermark.entity';
 
@@ -32,4 +40,8 @@ export const STORE_ENTITIES = [
   DeliveryTargetEntity,
   DeliveryEntity,
   AuditLogEntity,
+  SyncRunPlanEntity,
+  RunBatchEntity,
+  SyncRunSlotEntity,
+  SigningKeyOwnerEntity,
 ] as const;

@@ -7,8 +7,11 @@ import {
   TimestampColumn,
 } from '../database/portable-column';
 
-export const RUN_MODES = ['full', 'incremental'] as const;
-/** `full` reads every learner and reconciles what vanished; `incremental` reads changes since the watermarks. */
+export const RUN_MODES = ['full', 'incremental', 'republish'] as const;
+/**
+ * `full` reads every learner and reconciles what vanished; `incremental` reads changes since the
+ * watermarks; `republish` rebuilds the learners an operator named (their ids are in the run's plan).
+ */
 export type RunMode = (typeof RUN_MODES)[number];
 
 export const RUN_TRIGGERS = ['cron', 'operator', 'cli'] as const;

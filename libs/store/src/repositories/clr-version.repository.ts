@@ -1,8 +1,18 @@
+import { In } from 'typeorm';
 import { isUniqueViolation } from '../database/driver-errors';
 import { type StoreContext } from '../database/store-context';
+import { AssertionLedgerEntity } from '../entities/assertion-ledger.entity';
 import { ClrVersionEntity } from '../entities/clr-version.entity';
 import { StoreError } from '../store.errors';
-import { limitOf, newId, optionalText, requireDate, requireInt, requireText } from './repository-helpers';
+import {
+  chunks,
+  limitOf,
+  newId,
+  optionalText,
+  requireDate,
+  requireInt,
+  requireText,
+} from './repository-helpers';
 
 export interface StoreVersionInput {
   learnerRef: string;
@@ -97,6 +107,66 @@ export class ClrVersionRepository {
         query.where('v.learnerRef > :afterRef', { afterRef: options.afterRef });
       const rows = await query.getRawMany<{ learnerRef: string; latestVersion: number | string }>();
       return rows.map((row) => ({ learnerRef: row.learnerRef, latestVersion: Number(row.latestVersion) }));
+    });
+  }
+
+  /**
+   * The newest version of each learner asked for, without documents, in one query per 500
+   * learners (a build diffs a whole batch at once). Learners without a version are absent.
+   */
+  async latestSummaries(learnerRefs: readonly string[]): Promise<Map<string, ClrVersionSummary>> {
+    const latest = new Map<string, ClrVersionSummary>();
+    for (const refs of chunks([...new Set(learnerRefs)])) {
+      const rows = await this.ctx.run((m) =>
+        m
+          .createQueryBuilder(ClrVersionEntity, 'v')
+          .select(SUMMARY_FIELDS.map((field) => `v.${field}`))
+          .where({ learnerRef: In(refs) })
+          .andWhere(
+            (query) =>
+              `v.version = ${query
+                .subQuery()
+                .select('MAX(w.version)')
+                .from(ClrVersionEntity, 'w')
+                .where('w.learnerRef = v.learnerRef')
+                .getQuery()}`,
+          )
+          .getMany(),
+      );
+      for (const row of rows) latest.set(row.learnerRef, row);
+    }
+    return latest;
+  }
+
+  /**
+   * Learners that still have active assertions, with their SIS learner id, by ref; page with
+   * `afterRef`. A full run checks them against the SIS to find learners deleted there.
+   */
+  async listLearnersWithActiveAssertions(
+    options: { afterRef?: string; limit?: number } = {},
+  ): Promise<{ learnerRef: string; learnerId: string }[]> {
+    return this.ctx.run(async (m) => {
+      const query = m
+        .createQueryBuilder(ClrVersionEntity, 'v')
+        .select('v.learnerRef', 'learnerRef')
+        .addSelect('MAX(v.learnerId)', 'learnerId')
+        .where(
+          (sub) =>
+            `EXISTS ${sub
+              .subQuery()
+              .select('1')
+              .from(AssertionLedgerEntity, 'l')
+              .where('l.learnerRef = v.learnerRef')
+              .andWhere("l.status = 'active'")
+              .getQuery()}`,
+        )
+        .groupBy('v.learnerRef')
+        .orderBy('v.learnerRef', 'ASC')
+        .limit(limitOf(options.limit, 500, 10_000));
+      if (options.afterRef !== undefined)
+        query.andWhere('v.learnerRef > :afterRef', { afterRef: options.afterRef });
+      const rows = await query.getRawMany<{ learnerRef: string; learnerId: string }>();
+      return rows.map((row) => ({ learnerRef: row.learnerRef, learnerId: String(row.learnerId) }));
     });
   }
 

@@ -21,3 +21,11 @@ CREATE INDEX "IDX_deliveries_status_next_attempt" ON "deliveries" ("status", "ne
 CREATE TABLE "audit_log" ("id" int NOT NULL IDENTITY(1,1), "actor" nvarchar(200) NOT NULL, "action" nvarchar(100) NOT NULL, "subject" nvarchar(400), "details" nvarchar(MAX), "at" datetime2(3) NOT NULL, CONSTRAINT "PK_07fefa57f7f5ab8fc3f52b3ed0b" PRIMARY KEY ("id"));
 CREATE INDEX "IDX_audit_log_subject" ON "audit_log" ("subject");
 CREATE INDEX "IDX_audit_log_at" ON "audit_log" ("at");
+
+-- RunPipeline1764400000000
+CREATE TABLE "sync_run_plans" ("run_id" nvarchar(36) NOT NULL, "request" nvarchar(MAX), "extract_status" nvarchar(16) NOT NULL, "batches_total" int NOT NULL, "batches_done" int NOT NULL, "batches_failed" int NOT NULL, "learners_removed" int NOT NULL, "assertions_revoked" int NOT NULL, "updated_at" datetime2(3) NOT NULL, CONSTRAINT "PK_7edaca312d0058d5924d4a5e306" PRIMARY KEY ("run_id"));
+CREATE TABLE "run_batches" ("id" nvarchar(36) NOT NULL, "run_id" nvarchar(36) NOT NULL, "seq" int NOT NULL, "learner_ids" nvarchar(MAX) NOT NULL, "learner_count" int NOT NULL, "status" nvarchar(16) NOT NULL, "error" nvarchar(1000), "created_at" datetime2(3) NOT NULL, "finished_at" datetime2(3), CONSTRAINT "UQ_run_batches_run_seq" UNIQUE ("run_id", "seq"), CONSTRAINT "FK_run_batches_run" FOREIGN KEY ("run_id") REFERENCES "sync_runs" ("id") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "PK_0157c9b358d853359867238a893" PRIMARY KEY ("id"));
+CREATE INDEX "IDX_run_batches_run_status" ON "run_batches" ("run_id", "status");
+CREATE TABLE "sync_run_slots" ("source" nvarchar(100) NOT NULL, "run_id" nvarchar(36) NOT NULL, "acquired_at" datetime2(3) NOT NULL, CONSTRAINT "PK_444e3885df3a5a80ff92e91356d" PRIMARY KEY ("source"));
+CREATE TABLE "signing_key_owners" ("document_id" nvarchar(200) NOT NULL, "kid" nvarchar(128) NOT NULL, "owner_id" nvarchar(400) NOT NULL, "created_at" datetime2(3) NOT NULL, CONSTRAINT "PK_a388fa064dfbaee43d4becbe387" PRIMARY KEY ("document_id"));
+CREATE INDEX "IDX_signing_key_owners_kid" ON "signing_key_owners" ("kid");
