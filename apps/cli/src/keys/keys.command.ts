@@ -8,7 +8,7 @@ import { KeysGenerateCommand } from './keys-generate.command';
  */
 @Command({
   name: 'keys',
-  description: 'signing keys: generate',
+  description: 'manage signing keys (keys --help lists the subcommands)',
   subCommands: [KeysGenerateCommand],
 })
 export class KeysCommand extends CommandRunner {

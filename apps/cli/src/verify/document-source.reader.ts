@@ -26,7 +26,7 @@ export function parseDocumentSource(argument: string): DocumentSource {
     try {
       url = new URL(argument);
     } catch {
-      throw new CliUsageError(`'${displayArgument(argument)}' is not a valid URL`, 'verify');
+      throw new CliUsageError('the source looks like a URL but is not a valid one', 'verify');
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new CliUsageError(`only http and https URLs can be read, not ${url.protocol}`, 'verify');
@@ -190,8 +190,4 @@ function fetchFailure(error: unknown): string {
   if (typeof cause?.code === 'string') return cause.code;
   if (typeof cause?.message === 'string') return cause.message.slice(0, 200);
   return error instanceof Error ? error.message.slice(0, 200) : 'request failed';
-}
-
-function displayArgument(argument: string): string {
-  return argument.length > 100 ? `${argument.slice(0, 100)}…` : argument;
 }
