@@ -394,6 +394,44 @@ export function storeContract(makeHarness: () => StoreHarness): void {
         { learnerRef: `${prefix}-c`, latestVersion: 1 },
       ]);
     });
+
+    it('pages the latest version of every unrevoked CLR, oldest issuedOn first, with the total', async () => {
+      // Issued in 2091 so the rows of the other cases (2024) stay out of the `since` window.
+      const prefix = unique('latest');
+      const at = (second: number): Date => new Date(`2091-01-01T00:00:0${second}.000Z`);
+      await store.versions.storeVersion(versionInput(`${prefix}-a`, 1, { issuedOn: at(1) }));
+      await store.versions.storeVersion(versionInput(`${prefix}-b`, 1, { issuedOn: at(2) }));
+      await store.versions.storeVersion(versionInput(`${prefix}-c`, 1, { issuedOn: at(3) }));
+      await store.versions.storeVersion(versionInput(`${prefix}-b`, 2, { issuedOn: at(4) }));
+      const revoked = await store.versions.storeVersion(versionInput(`${prefix}-d`, 1, { issuedOn: at(5) }));
+      await store.revocations.add('https://pub.example.edu/profiles/institution', revoked.clrId, 'withdrawn');
+      const since = new Date('2091-01-01T00:00:00.000Z');
+      const page = async (query: { since?: Date; offset: number; limit: number }) => {
+        const result = await store.versions.pageLatest(query);
+        return {
+          total: result.total,
+          rows: result.versions.map((row) => `${row.learnerRef}@${row.version}`),
+        };
+      };
+      const name = (suffix: string, version: number): string => `${prefix}-${suffix}@${version}`;
+      expect(await page({ since, offset: 0, limit: 2 })).toEqual({
+        total: 3,
+        rows: [name('a', 1), name('c', 1)],
+      });
+      expect(await page({ since, offset: 2, limit: 2 })).toEqual({ total: 3, rows: [name('b', 2)] });
+      expect(await page({ since, offset: 3, limit: 2 })).toEqual({ total: 3, rows: [] });
+      expect(await page({ since: at(3), offset: 0, limit: 10 })).toEqual({ total: 1, rows: [name('b', 2)] });
+      const first = (await store.versions.pageLatest({ since, offset: 0, limit: 1 })).versions[0];
+      expect(first.unsignedJson).toBe(JSON.stringify({ version: 1 }));
+      expect(first.issuedOn.toISOString()).toBe('2091-01-01T00:00:01.000Z');
+      expect((await store.versions.pageLatest({ offset: 0, limit: 1 })).total).toBeGreaterThanOrEqual(3);
+      await expectStoreError(store.versions.pageLatest({ offset: 0, limit: 0 }), 'INVALID_ARGUMENT', /limit/);
+      await expectStoreError(
+        store.versions.pageLatest({ offset: -1, limit: 5 }),
+        'INVALID_ARGUMENT',
+        /offset/,
+      );
+    });
   });
 
   describe('assertion ledger and revocations', () => {

@@ -3,6 +3,7 @@ import { isUniqueViolation } from '../database/driver-errors';
 import { type StoreContext } from '../database/store-context';
 import { AssertionLedgerEntity } from '../entities/assertion-ledger.entity';
 import { ClrVersionEntity } from '../entities/clr-version.entity';
+import { RevocationEntity } from '../entities/revocation.entity';
 import { StoreError } from '../store.errors';
 import {
   chunks,
@@ -27,6 +28,22 @@ export interface StoreVersionInput {
   issuedOn: Date;
   keyId?: string | null;
   runId?: string | null;
+}
+
+/** What {@link ClrVersionRepository.pageLatest} reads. */
+export interface LatestVersionQuery {
+  /** Only CLRs whose latest version was issued strictly after this instant. */
+  since?: Date;
+  /** Rows to skip (0 and up). */
+  offset: number;
+  /** Rows to return (1 to 1000). */
+  limit: number;
+}
+
+/** One page of the latest versions, with how many there are in all. */
+export interface LatestVersionPage {
+  total: number;
+  versions: ClrVersionEntity[];
 }
 
 /** A version without its documents. */
@@ -65,6 +82,51 @@ export class ClrVersionRepository {
   /** The newest version carrying a CLR id (the provider-read endpoint looks CLRs up by id). */
   async latestByClrId(clrId: string): Promise<ClrVersionEntity | null> {
     return this.ctx.run((m) => m.findOne(ClrVersionEntity, { where: { clrId }, order: { version: 'DESC' } }));
+  }
+
+  /**
+   * The latest version of every CLR whose id is on no revocation list, oldest `issuedOn`
+   * first (then by CLR id), with documents, one page at a time, plus the count of all of them
+   * (the provider-read `getClrs`: `limit`, `offset`, `since`, `X-Total-Count`).
+   */
+  async pageLatest(query: LatestVersionQuery): Promise<LatestVersionPage> {
+    const offset = requireInt(query.offset, 'offset', 0);
+    const limit = requireInt(query.limit, 'limit', 1, 1000);
+    if (query.since !== undefined) requireDate(query.since, 'since');
+    return this.ctx.run(async (m) => {
+      const builder = m
+        .createQueryBuilder(ClrVersionEntity, 'v')
+        .where(
+          (sub) =>
+            `v.version = ${sub
+              .subQuery()
+              .select('MAX(w.version)')
+              .from(ClrVersionEntity, 'w')
+              .where('w.learnerRef = v.learnerRef')
+              .getQuery()}`,
+        )
+        .andWhere(
+          (sub) =>
+            `NOT EXISTS ${sub
+              .subQuery()
+              .select('1')
+              .from(RevocationEntity, 'r')
+              .where('r.revokedId = v.clrId')
+              .getQuery()}`,
+        );
+      if (query.since !== undefined) builder.andWhere('v.issuedOn > :since', { since: query.since });
+      const total = await builder.getCount();
+      const versions =
+        offset >= total
+          ? []
+          : await builder
+              .orderBy('v.issuedOn', 'ASC')
+              .addOrderBy('v.clrId', 'ASC')
+              .offset(offset)
+              .limit(limit)
+              .getMany();
+      return { total, versions };
+    });
   }
 
   /** A learner's versions, newest first, without documents. */
