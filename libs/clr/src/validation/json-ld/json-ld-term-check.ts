@@ -61,9 +61,18 @@ class BeyondTermCheck extends Error {}
  */
 interface SimpleContext {
   mappings: ReadonlyMap<string, TermDefinition | null>;
-  /** Key -> its expansion with `vocab: true`, memoized: documents repeat a few dozen keys. */
-  expandedKeys: Map<string, string | null>;
+  /** Key -> its expansion, memoized (bounded): documents repeat a few dozen keys. */
+  expandedKeys: Map<string, ExpandedKey>;
 }
+
+/** A property name expanded with `vocab: true`, and whether expansion keeps the property. */
+interface ExpandedKey {
+  iri: string | null;
+  kept: boolean;
+}
+
+/** Bound on the memo of expanded keys: a hostile document may bring any number of new ones. */
+const MAX_MEMOIZED_KEYS = 4096;
 
 const contexts = new Map<string, Promise<SimpleContext | undefined>>();
 
@@ -101,9 +110,15 @@ export async function checkJsonLdTerms(
 export async function termCheckTarget(target: ExpansionTarget): Promise<TargetExpansion | undefined> {
   const context = await simpleContextOf(target.document['@context']);
   if (context === undefined) return undefined;
-  const events: JsonLdEvent[] = [];
+  let events: JsonLdEvent[] = [];
   try {
-    walkTopLevel(context, target.document, events);
+    // Keys in document order first: sorting every object costs more than the rest of the walk,
+    // and only matters for the order of events, which a clean document does not have.
+    walkTopLevel(context, target.document, events, false);
+    if (events.length > 0) {
+      events = [];
+      walkTopLevel(context, target.document, events, true);
+    }
   } catch (error) {
     if (error instanceof BeyondTermCheck) return undefined;
     throw error;
@@ -185,13 +200,14 @@ function expandIri(context: SimpleContext, value: string, vocab: boolean): strin
   return value;
 }
 
-function expandKey(context: SimpleContext, key: string): string | null {
+function expandKey(context: SimpleContext, key: string): ExpandedKey {
   let expanded = context.expandedKeys.get(key);
-  if (expanded === undefined && !context.expandedKeys.has(key)) {
-    expanded = expandIri(context, key, true);
-    context.expandedKeys.set(key, expanded);
+  if (expanded === undefined) {
+    const iri = expandIri(context, key, true);
+    expanded = { iri, kept: iri !== null && (isAbsoluteIri(iri) || isKeyword(iri)) };
+    if (context.expandedKeys.size < MAX_MEMOIZED_KEYS) context.expandedKeys.set(key, expanded);
   }
-  return expanded ?? null;
+  return expanded;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -203,8 +219,9 @@ function walkTopLevel(
   context: SimpleContext,
   document: Record<string, unknown>,
   events: JsonLdEvent[],
+  sorted: boolean,
 ): void {
-  const kept = walkNode(context, document, true, events);
+  const kept = walkNode(context, document, true, events, sorted) ?? new Set<string>();
   if (kept.size === 0) {
     events.push({ code: 'empty object', level: 'warning', details: { value: {} } });
   } else if (kept.size === 1 && kept.has('@id')) {
@@ -212,20 +229,25 @@ function walkTopLevel(
   }
 }
 
-/** One node object; returns the expanded properties it keeps. */
+/** One node object; returns the expanded properties it keeps when it is the top level. */
 function walkNode(
   context: SimpleContext,
   node: Record<string, unknown>,
   topLevel: boolean,
   events: JsonLdEvent[],
-): Set<string> {
-  const kept = new Set<string>();
-  for (const key of Object.keys(node).sort()) {
+  sorted: boolean,
+): Set<string> | undefined {
+  // Only the top level's count matters (jsonld drops an empty or id-only top-level object).
+  const kept = topLevel ? new Set<string>() : undefined;
+  const keys = Object.keys(node);
+  // jsonld expands keys in sorted order: so are its events.
+  if (sorted) keys.sort();
+  for (const key of keys) {
     if (key === '@context' && topLevel) continue;
     if (key.startsWith('@')) throw new BeyondTermCheck();
     const value = node[key];
-    const property = expandKey(context, key);
-    if (property === null || !(isAbsoluteIri(property) || isKeyword(property))) {
+    const { iri: property, kept: keptProperty } = expandKey(context, key);
+    if (!keptProperty || property === null) {
       events.push({
         code: 'invalid property',
         level: 'warning',
@@ -243,7 +265,7 @@ function walkNode(
           details: { id: value, expandedId: id },
         });
       }
-      kept.add(property);
+      kept?.add(property);
       continue;
     }
     if (property === '@type') {
@@ -256,24 +278,30 @@ function walkNode(
           events.push({ code: 'relative @type reference', level: 'warning', details: { type } });
         }
       }
-      kept.add(property);
+      kept?.add(property);
       continue;
     }
     if (isKeyword(property)) throw new BeyondTermCheck();
-    if (walkValue(context, key, value, events)) kept.add(property);
+    if (walkValue(context, key, value, events, sorted)) kept?.add(property);
   }
   return kept;
 }
 
 /** A property's value; returns whether expansion keeps the property (everything but null). */
-function walkValue(context: SimpleContext, key: string, value: unknown, events: JsonLdEvent[]): boolean {
+function walkValue(
+  context: SimpleContext,
+  key: string,
+  value: unknown,
+  events: JsonLdEvent[],
+  sorted: boolean,
+): boolean {
   if (value === null || value === undefined) return false;
   if (Array.isArray(value)) {
-    for (const item of value) walkValue(context, key, item, events);
+    for (const item of value) walkValue(context, key, item, events, sorted);
     return true;
   }
   if (isPlainObject(value)) {
-    walkNode(context, value, false, events);
+    walkNode(context, value, false, events, sorted);
     return true;
   }
   // A scalar becomes a value object, or a node reference under `"@type": "@id"` coercion, where
