@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { DemoSisCommand } from './commands/demo-sis.command';
 import { MigrateCommand } from './commands/migrate.command';
+import { PreviewCommand } from './commands/preview.command';
 import { KeysCommandModule } from './keys/keys-command.module';
 import { VerifyCommandModule } from './verify/verify-command.module';
 
 @Module({
   imports: [VerifyCommandModule, KeysCommandModule],
-  providers: [DemoSisCommand, MigrateCommand],
+  providers: [DemoSisCommand, MigrateCommand, PreviewCommand],
 })
 export class CliModule {}
