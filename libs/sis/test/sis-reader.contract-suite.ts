@@ -15,7 +15,7 @@ import {
   type SeedRow,
   type SeedRows,
   type TestDriver,
-} from './contract-database.fixture';
+} from '@app/testing';
 
 /*
  * What every SIS database must give the reader the same way. Run against SQLite here and

@@ -7,11 +7,7 @@ import { type RecordProblem, generateDemoSis } from '@app/sis';
 import { describeWithService } from '@app/testing';
 import Database from 'better-sqlite3';
 import { stringify } from 'yaml';
-import {
-  type ContractDatabase,
-  createContractDatabase,
-  readSeed,
-} from '../../../../libs/sis/test/contract-database.fixture';
+import { type ContractDatabase, createContractDatabase, readSeed } from '@app/testing';
 import { Module } from '@nestjs/common';
 import { MemoryCliIo } from '../cli-io';
 import { CliModule } from '../cli.module';

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { type SisSourceConfig, sisSourceSchema } from '@app/config';
 import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
-import { RECORD_SET_CONTRACTS, type ColumnKind } from '../src/contract/record-set.contract';
-import { RECORD_SETS, type RecordSetName } from '../src/records/sis-records';
+import { RECORD_SET_CONTRACTS, RECORD_SETS, type ColumnKind, type RecordSetName } from '@app/sis';
 
 /*
  * A SIS database for the reader's integration suites: the contract's views over base tables
