@@ -11,3 +11,17 @@ export { PostClrClient, type PostClrTarget, type PostClrClientOptions } from './
 export * from './retry/backoff';
 export * from './retry/retry-after';
 export * from './limiter/target-rate-limiter';
+export * from './state/deliver-clr-outcome';
+export * from './state/delivery-decision';
+export * from './state/delivery-payload';
+export * from './state/delivery-retry-policy';
+export * from './targets/delivery-target.service';
+export * from './targets/publisher-software';
+export * from './targets/stored-registration';
+export * from './targets/target-config';
+export * from './job/deliver-clr.job';
+export * from './job/delivery-queue';
+export * from './job/delivery-settings';
+export * from './job/delivery-sweeper';
+export * from './job/delivery-services.factory';
+export * from './job/delivery.module';
