@@ -1,5 +1,27 @@
-import { Module } from '@nestjs/common';
+import { type AppConfig } from '@app/config';
+import { PublishingModule, type PublishingAppOptions, SyncSchedulingModule } from '@app/publishing';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
 
+export interface ApiModuleOptions extends PublishingAppOptions {
+  config: AppConfig;
+  /** Register the configured sync schedules (default true; tests and a second api instance may say false). */
+  schedules?: boolean;
+}
+
+/** The api app: HTTP endpoints, and the cron schedules that trigger sync runs. */
 @Module({ controllers: [HealthController] })
-export class ApiModule {}
+export class ApiModule {
+  static forRoot(options: ApiModuleOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        PublishingModule.forApp(options.config, {
+          migrations: options.migrations,
+          queuePrefix: options.queuePrefix,
+        }),
+        ...(options.schedules === false ? [] : [SyncSchedulingModule]),
+      ],
+    };
+  }
+}

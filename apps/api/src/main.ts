@@ -1,12 +1,16 @@
 import 'reflect-metadata';
+import { loadConfig } from '@app/config';
 import { NestFactory } from '@nestjs/core';
 import { ApiModule } from './api.module';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(ApiModule);
+  const config = loadConfig();
+  const app = await NestFactory.create(ApiModule.forRoot({ config }));
   app.enableShutdownHooks();
-  const port = Number.parseInt(process.argv[2] ?? '3000', 10);
-  await app.listen(port, '127.0.0.1');
+  await app.listen(config.http.port, config.http.host);
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`clr-publisher api: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,10 +1,14 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { WorkerModule } from './worker.module';
+import { loadConfig } from '@app/config';
+import { startWorker } from './start-worker';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(WorkerModule);
-  app.enableShutdownHooks();
+  const config = loadConfig();
+  const worker = await startWorker({ config });
+  worker.app.enableShutdownHooks();
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`clr-publisher worker: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

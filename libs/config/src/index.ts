@@ -5,5 +5,6 @@ export { type Environment } from './loader/env-substitution';
 export { projectRoot, resolveFromRoot } from './loader/project-root';
 export * from './schema/app-config.schema';
 export * from './schema/publisher-config.schema';
+export * from './schema/pipeline-config.schema';
 export * from './schema/sis-config.schema';
 export { masterKeyBytes } from './schema/master-key';

@@ -11,6 +11,7 @@ import {
   redisSchema,
   storeSchema,
 } from './publisher-config.schema';
+import { pipelineSchema } from './pipeline-config.schema';
 import { sisSchema } from './sis-config.schema';
 
 /**
@@ -43,6 +44,7 @@ export const appConfigSchema = z
     delivery: deliverySchema.default({}),
     http: httpSchema.default({}),
     logging: loggingSchema.default({}),
+    pipeline: pipelineSchema.default({}),
   })
   .strict()
   .superRefine((config, ctx) => {

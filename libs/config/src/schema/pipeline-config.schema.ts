@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { integer } from './config-primitives';
+
+/**
+ * How the publishing pipeline splits and parallelises its work (worker processes read it;
+ * add worker processes to scale out further).
+ */
+export const pipelineSchema = z
+  .object({
+    /** Learners per build batch: one batched SIS read, one BuildBatch job. */
+    batchSize: integer(1, 5_000).default(100),
+    /** ExtractRun jobs per worker process at once. */
+    extractConcurrency: integer(1, 64).default(1),
+    /** BuildBatch jobs per worker process at once. */
+    buildConcurrency: integer(1, 64).default(2),
+    /** Learners of one batch published at once (signing overlaps storing). */
+    learnerConcurrency: integer(1, 64).default(4),
+  })
+  .strict();
+export type PipelineConfig = z.output<typeof pipelineSchema>;

@@ -1,0 +1,227 @@
+import { JobName, type JobOf, type JobProducer } from '@app/jobs';
+import { type ClrIdFactory } from '@app/mapping';
+import {
+  type PublisherStore,
+  type RunBatchEntity,
+  type RunProblemInput,
+  type RunProgress,
+  type SyncRunEntity,
+  parseRunRequest,
+} from '@app/store';
+import { type JobAttempt } from '../extract/extract-run.job';
+import { failureReason, isRetryable } from '../pipeline-errors';
+import { isFinished } from '../runs/run-completion';
+import { type RunFinaliser } from '../runs/run-finaliser';
+import { type BatchComposer } from './batch-composer';
+import { forEachConcurrently } from './concurrency';
+import { type LearnerPublisher, type PublishContext } from './learner-publisher';
+import { learnerRefOf } from './learner-ref';
+
+/** Learners of a batch published at once: signing of one overlaps the store writes of another. */
+export const DEFAULT_LEARNER_CONCURRENCY = 4;
+
+/** What a build batch did. */
+export type BuildBatchOutcome =
+  | {
+      status: 'built';
+      built: number;
+      unchanged: number;
+      failed: number;
+      removed: number;
+      deliveriesQueued: number;
+    }
+  | { status: 'skipped'; reason: 'unknown-batch' | 'already-settled' | 'run-finished' }
+  | { status: 'failed'; reason: string };
+
+export interface BuildBatchJobDeps {
+  store: PublisherStore;
+  composer: BatchComposer;
+  publisher: LearnerPublisher;
+  producer: JobProducer;
+  finaliser: RunFinaliser;
+  ids: ClrIdFactory;
+  learnerConcurrency?: number;
+}
+
+interface BatchTally {
+  progress: Required<
+    Pick<
+      RunProgress,
+      'learnersBuilt' | 'learnersUnchanged' | 'learnersFailed' | 'deliveriesQueued' | 'assertionsSigned'
+    >
+  >;
+  removed: number;
+  revoked: number;
+  problems: RunProblemInput[];
+}
+
+/**
+ * BuildBatch: composes a batch's learners (one batched SIS read, map, validate with the fast
+ * JSON-LD term check), and publishes each: invalid CLRs are reported as problems and never signed;
+ * unchanged ones (same content hash) are counted; changed ones are signed, stored and get their
+ * deliveries, whose DeliverClr jobs are queued after the learner's transaction commits. The
+ * batch's counters and problems are added when the batch is settled, exactly once, and the
+ * run is finished by whichever worker settles its last batch.
+ */
+export class BuildBatchJob {
+  private readonly concurrency: number;
+
+  constructor(private readonly deps: BuildBatchJobDeps) {
+    this.concurrency = deps.learnerConcurrency ?? DEFAULT_LEARNER_CONCURRENCY;
+  }
+
+  async handle(
+    data: JobOf<JobName.BuildBatch>,
+    attempt: JobAttempt = { final: false },
+  ): Promise<BuildBatchOutcome> {
+    const batch = await this.deps.store.plans.getBatch(data.batchId);
+    if (batch === null || batch.runId !== data.runId) return { status: 'skipped', reason: 'unknown-batch' };
+    if (batch.status !== 'pending') {
+      await this.deps.finaliser.complete(batch.runId);
+      return { status: 'skipped', reason: 'already-settled' };
+    }
+    const run = await this.deps.store.runs.get(batch.runId);
+    if (run === null || isFinished(run.status)) return { status: 'skipped', reason: 'run-finished' };
+    try {
+      const tally = await this.build(run, batch);
+      await this.deps.store.plans.settleBatch(batch.id, {
+        status: 'done',
+        progress: tally.progress,
+        learnersRemoved: tally.removed,
+        assertionsRevoked: tally.revoked,
+        problems: tally.problems,
+      });
+      await this.deps.finaliser.complete(run.id);
+      return {
+        status: 'built',
+        built: tally.progress.learnersBuilt,
+        unchanged: tally.progress.learnersUnchanged,
+        failed: tally.progress.learnersFailed,
+        removed: tally.removed,
+        deliveriesQueued: tally.progress.deliveriesQueued,
+      };
+    } catch (error) {
+      if (!attempt.final && isRetryable(error)) throw error;
+      const reason = `build failed: ${failureReason(error)}`;
+      await this.deps.store.plans.settleBatch(batch.id, {
+        status: 'failed',
+        error: reason,
+        progress: { learnersFailed: batch.learnerCount },
+        problems: [{ recordSet: 'build', key: `batch ${batch.seq}`, reason }],
+      });
+      await this.deps.finaliser.complete(run.id);
+      return { status: 'failed', reason };
+    }
+  }
+
+  private async build(run: SyncRunEntity, batch: RunBatchEntity): Promise<BatchTally> {
+    const { store, ids } = this.deps;
+    const learnerIds = store.plans.learnerIdsOf(batch);
+    const plan = await store.plans.get(run.id);
+    const request = plan === null ? {} : parseRunRequest(plan);
+    const issuedOn = `${run.createdAt.toISOString().slice(0, 19)}Z`;
+    const [{ compositions, records }, latest, targets] = await Promise.all([
+      this.deps.composer.compose(learnerIds, { issuedOn, sourceName: run.source }),
+      store.versions.latestSummaries(learnerIds.map((id) => learnerRefOf(ids, id))),
+      store.targets.list({ enabled: true }),
+    ]);
+    const context: PublishContext = {
+      runId: run.id,
+      issuedOn,
+      force: request.force === true,
+      targetIds: targets.map((target) => target.id),
+    };
+    const tally: BatchTally = {
+      progress: {
+        learnersBuilt: 0,
+        learnersUnchanged: 0,
+        learnersFailed: 0,
+        deliveriesQueued: 0,
+        assertionsSigned: 0,
+      },
+      removed: 0,
+      revoked: 0,
+      problems: [],
+    };
+    await forEachConcurrently(compositions, this.concurrency, async (composition) => {
+      const learnerRef = learnerRefOf(ids, composition.learnerId);
+      for (const problem of composition.problems) tally.problems.push({ ...problem, learnerRef });
+      const previous = latest.get(learnerRef);
+      if (composition.status === 'unknown-learner') {
+        const outcome = await this.deps.publisher.remove(learnerRef, previous);
+        if (outcome.kind === 'removed') {
+          tally.removed += 1;
+          tally.revoked += outcome.revoked;
+          tally.problems.push({
+            recordSet: 'clr_learners',
+            key: learnerRef,
+            reason: `the learner is no longer in the SIS: ${outcome.revoked} assertion(s) revoked`,
+            effect: 'skipped',
+            learnerRef,
+          });
+        } else if (previous === undefined) {
+          tally.progress.learnersFailed += 1;
+          tally.problems.push({
+            recordSet: 'clr_learners',
+            key: learnerRef,
+            reason: 'the SIS has no usable learner row for this id: nothing to publish',
+            effect: 'skipped',
+            learnerRef,
+          });
+        } else {
+          tally.progress.learnersUnchanged += 1;
+        }
+        return;
+      }
+      if (composition.status === 'invalid') {
+        tally.progress.learnersFailed += 1;
+        for (const reason of composition.reasons) {
+          tally.problems.push({ recordSet: 'clr', key: learnerRef, reason, effect: 'skipped', learnerRef });
+        }
+        for (const finding of composition.findings) {
+          tally.problems.push({
+            recordSet: 'clr',
+            key: learnerRef,
+            reason: `invalid CLR (${finding.stage}) at ${finding.path}: ${finding.reason}`,
+            effect: 'skipped',
+            learnerRef,
+          });
+        }
+        return;
+      }
+      const learnerRecords = records.get(composition.learnerId);
+      if (learnerRecords === undefined)
+        throw new Error('the composer read no records for a composed learner');
+      const outcome = await this.deps.publisher.publish(
+        learnerRef,
+        composition.learnerId,
+        composition.clr,
+        learnerRecords,
+        previous,
+        context,
+      );
+      switch (outcome.kind) {
+        case 'built':
+          tally.progress.learnersBuilt += 1;
+          tally.progress.assertionsSigned += outcome.assertionsSigned;
+          tally.revoked += outcome.revoked;
+          if (outcome.deliveryIds.length > 0) {
+            await this.deps.producer.enqueueMany(
+              outcome.deliveryIds.map(
+                (deliveryId) => ({ name: JobName.DeliverClr, data: { deliveryId } }) as const,
+              ),
+            );
+            tally.progress.deliveriesQueued += outcome.deliveryIds.length;
+          }
+          return;
+        case 'unchanged':
+          tally.progress.learnersUnchanged += 1;
+          return;
+        case 'removed':
+        case 'not-found':
+          return;
+      }
+    });
+    return tally;
+  }
+}

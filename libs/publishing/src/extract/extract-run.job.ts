@@ -1,0 +1,170 @@
+import { JobName, type JobOf, type JobProducer } from '@app/jobs';
+import { type SisReader } from '@app/sis';
+import { type PublisherStore, type SyncRunEntity, parseRunRequest, parseWatermarks } from '@app/store';
+import { failureReason, isRetryable } from '../pipeline-errors';
+import { type RunFinaliser } from '../runs/run-finaliser';
+import { isFinished } from '../runs/run-completion';
+import { LearnerBatcher } from './learner-batcher';
+
+/** The watermark key of a source: the SIS reader's high watermark spans every record set. */
+export const RUN_WATERMARK_KEY = 'all-record-sets';
+
+/** Learners per build batch by default. */
+export const DEFAULT_BATCH_SIZE = 100;
+
+/** What an extraction did. */
+export type ExtractRunOutcome =
+  | { status: 'extracted'; batches: number; learners: number; resumed: boolean }
+  | { status: 'skipped'; reason: 'unknown-run' | 'run-finished' | 'already-extracted' }
+  | { status: 'failed'; reason: string };
+
+/** How the job is being attempted (BullMQ's attempt count against the queue policy). */
+export interface JobAttempt {
+  /** No retry follows if this attempt throws: the handler fails the run instead. */
+  final: boolean;
+}
+
+export interface ExtractRunJobDeps {
+  store: PublisherStore;
+  readers: { get(name: string): SisReader };
+  producer: JobProducer;
+  finaliser: RunFinaliser;
+  batchSize?: number;
+}
+
+/**
+ * ExtractRun: pages through a run's learner ids in the SIS and writes them as build batches, each
+ * queued at once as a BuildBatch job (run id + batch id; the ids stay in the store). Full runs
+ * page every learner, then add the learners the store still holds active assertions for and the
+ * SIS no longer has (the build finds them gone and revokes); incremental runs page the learners
+ * changed since the committed watermark (less the overlap), and all of them when there is none;
+ * republish runs batch the ids they were given. The high watermark is taken before any paging,
+ * kept on the run, and committed only when the run succeeds.
+ */
+export class ExtractRunJob {
+  private readonly batchSize: number;
+
+  constructor(private readonly deps: ExtractRunJobDeps) {
+    this.batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
+  }
+
+  async handle(
+    data: JobOf<JobName.ExtractRun>,
+    attempt: JobAttempt = { final: false },
+  ): Promise<ExtractRunOutcome> {
+    const run = await this.deps.store.runs.get(data.runId);
+    if (run === null) return { status: 'skipped', reason: 'unknown-run' };
+    if (isFinished(run.status)) return { status: 'skipped', reason: 'run-finished' };
+    const start = await this.deps.store.plans.beginExtract(run.id);
+    if (start === 'missing') {
+      await this.deps.finaliser.finish(run.id, 'failed', 'the run has no plan');
+      return { status: 'failed', reason: 'the run has no plan' };
+    }
+    if (start === 'done') {
+      await this.deps.finaliser.complete(run.id);
+      return { status: 'skipped', reason: 'already-extracted' };
+    }
+    await this.deps.store.runs.start(run.id);
+    try {
+      const { batches, learners } = await this.extract(run, start === 'resumed');
+      await this.deps.store.plans.finishExtract(run.id);
+      await this.deps.finaliser.complete(run.id);
+      return { status: 'extracted', batches, learners, resumed: start === 'resumed' };
+    } catch (error) {
+      if (attempt.final || !isRetryable(error)) {
+        const reason = `extraction failed: ${failureReason(error)}`;
+        await this.deps.finaliser.finish(run.id, 'failed', reason);
+        return { status: 'failed', reason };
+      }
+      throw error;
+    }
+  }
+
+  private async extract(
+    run: SyncRunEntity,
+    resumed: boolean,
+  ): Promise<{ batches: number; learners: number }> {
+    const { store } = this.deps;
+    const reader = this.deps.readers.get(run.source);
+    if (parseWatermarks(run)[RUN_WATERMARK_KEY] === undefined) {
+      const high = await reader.highWatermark();
+      if (high !== null) await store.runs.setPendingWatermarks(run.id, { [RUN_WATERMARK_KEY]: high });
+    }
+    const plan = await store.plans.get(run.id);
+    const request = plan === null ? {} : parseRunRequest(plan);
+    const batcher = new LearnerBatcher(
+      this.batchSize,
+      resumed ? await this.batchedBefore(run.id) : new Set(),
+    );
+    let batches = 0;
+    let learners = 0;
+    const write = async (full: string[][]): Promise<void> => {
+      for (const ids of full) {
+        const batch = await store.plans.addBatch(run.id, ids);
+        await this.deps.producer.enqueue({
+          name: JobName.BuildBatch,
+          data: { runId: run.id, batchId: batch.id },
+        });
+        batches += 1;
+        learners += ids.length;
+      }
+    };
+    for await (const page of this.learnerPages(run, reader, request.learnerIds))
+      await write(batcher.add(page));
+    if (run.mode === 'full') {
+      // Learners deleted from the SIS leave nothing to page: the store's own list finds them.
+      for (let afterRef: string | undefined; ;) {
+        const known = await store.versions.listLearnersWithActiveAssertions({ afterRef, limit: 1000 });
+        if (known.length === 0) break;
+        await write(batcher.add(known.map((row) => row.learnerId).filter((id) => !batcher.has(id))));
+        afterRef = known[known.length - 1].learnerRef;
+      }
+    }
+    await write(batcher.flush());
+    return { batches, learners };
+  }
+
+  private async *learnerPages(
+    run: SyncRunEntity,
+    reader: SisReader,
+    republish: readonly string[] | undefined,
+  ): AsyncGenerator<readonly string[]> {
+    switch (run.mode) {
+      case 'republish':
+        yield republish ?? [];
+        return;
+      case 'incremental': {
+        const committed = await this.deps.store.watermarks.get(run.source, RUN_WATERMARK_KEY);
+        yield* committed === null ? reader.learnerIdPages() : reader.changedLearnerIdPages(committed.value);
+        return;
+      }
+      case 'full':
+        yield* reader.learnerIdPages();
+        return;
+    }
+  }
+
+  /**
+   * A retried extraction skips the learners an earlier attempt batched already, and queues
+   * those batches again (a crash may have come between writing a batch and queueing its job).
+   */
+  private async batchedBefore(runId: string): Promise<Set<string>> {
+    const seen = new Set<string>();
+    for (let afterSeq: number | undefined; ;) {
+      const batches = await this.deps.store.plans.listBatches(runId, {
+        afterSeq,
+        limit: 200,
+        withLearners: true,
+      });
+      if (batches.length === 0) break;
+      for (const batch of batches) {
+        for (const id of this.deps.store.plans.learnerIdsOf(batch)) seen.add(id);
+        if (batch.status === 'pending') {
+          await this.deps.producer.enqueue({ name: JobName.BuildBatch, data: { runId, batchId: batch.id } });
+        }
+      }
+      afterSeq = batches[batches.length - 1].seq;
+    }
+    return seen;
+  }
+}
