@@ -56,13 +56,27 @@ export function uniquePrefix(name: string): string {
   return `clrt-${name}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
-export async function startPipeline(name: string, learners: number, seed = 7): Promise<PipelineHarness> {
+export interface StartPipelineOptions {
+  seed?: number;
+  /** Queues this harness's worker consumes; default all. */
+  queues?: readonly QueueName[];
+  /** Changes to the configuration (e.g. CASE settings). */
+  configure?: (config: AppConfig) => AppConfig;
+}
+
+export async function startPipeline(
+  name: string,
+  learners: number,
+  options: StartPipelineOptions = {},
+): Promise<PipelineHarness> {
+  const seed = options.seed ?? 7;
   const dir = mkdtempSync(join(tmpdir(), `clr-pipeline-${name}-`));
   const sisFile = join(dir, 'sis.sqlite');
   const demo = generateDemoSis({ learners, out: sisFile, seed, defects: true });
   const prefix = uniquePrefix(name);
-  const config = pipelineConfig(sisFile, join(dir, 'publisher.sqlite'), prefix);
-  const worker = await startWorker({ config, migrations: 'apply', logger: false });
+  const base = pipelineConfig(sisFile, join(dir, 'publisher.sqlite'), prefix);
+  const config = options.configure === undefined ? base : options.configure(base);
+  const worker = await startWorker({ config, migrations: 'apply', logger: false, queues: options.queues });
   const app = worker.app;
   const keys = app.get(SigningKeyService);
   const revocations = app.get(RevocationListService);
