@@ -3,10 +3,11 @@ import { DemoSisCommand } from './commands/demo-sis.command';
 import { MigrateCommand } from './commands/migrate.command';
 import { PreviewCommand } from './commands/preview.command';
 import { KeysCommandModule } from './keys/keys-command.module';
+import { SyncCommandModule } from './sync/sync-command.module';
 import { VerifyCommandModule } from './verify/verify-command.module';
 
 @Module({
-  imports: [VerifyCommandModule, KeysCommandModule],
+  imports: [VerifyCommandModule, KeysCommandModule, SyncCommandModule],
   providers: [DemoSisCommand, MigrateCommand, PreviewCommand],
 })
 export class CliModule {}

@@ -1,6 +1,8 @@
 import { Command, CommandRunner } from 'nest-commander';
 import { CliUsageError } from '../cli.errors';
 import { KeysGenerateCommand } from './keys-generate.command';
+import { KeysListCommand } from './keys-list.command';
+import { KeysRotateCommand } from './keys-rotate.command';
 
 /**
  * `clr-publisher keys <subcommand>`: signing-key management. Subcommands are listed in
@@ -9,7 +11,7 @@ import { KeysGenerateCommand } from './keys-generate.command';
 @Command({
   name: 'keys',
   description: 'manage signing keys (keys --help lists the subcommands)',
-  subCommands: [KeysGenerateCommand],
+  subCommands: [KeysGenerateCommand, KeysRotateCommand, KeysListCommand],
 })
 export class KeysCommand extends CommandRunner {
   run(params: string[]): Promise<void> {
