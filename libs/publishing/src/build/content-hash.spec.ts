@@ -1,0 +1,75 @@
+import { type Clr } from '@app/clr';
+import { canonicalJson, clrContentHash } from './content-hash';
+
+const ISSUED = '2025-07-15T12:00:00Z';
+
+function clr(overrides: Partial<Clr> = {}): Clr {
+  return {
+    id: 'https://clr.example.edu/ims/clr/v1p0/clrs/0123',
+    type: 'Clr',
+    issuedOn: ISSUED,
+    learner: { id: 'urn:uuid:1', type: 'Profile' },
+    publisher: {
+      id: 'https://clr.example.edu/ims/clr/v1p0/profiles/institution',
+      type: 'Profile',
+      name: 'U',
+    },
+    assertions: [
+      {
+        id: 'https://clr.example.edu/ims/clr/v1p0/assertions/a1',
+        type: 'Assertion',
+        issuedOn: '2024-05-09T00:00:00Z',
+      },
+      { id: 'https://clr.example.edu/ims/clr/v1p0/assertions/a2', type: 'Assertion', issuedOn: ISSUED },
+    ],
+    ...overrides,
+  };
+}
+
+describe('canonicalJson', () => {
+  it('sorts object keys at every depth, keeps array order and drops undefined members', () => {
+    expect(canonicalJson({ b: 1, a: { d: [3, { y: 1, x: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[3,{"x":2,"y":1}]},"b":1}',
+    );
+    expect(canonicalJson([undefined, null, 'x'])).toBe('[null,null,"x"]');
+  });
+});
+
+describe('clrContentHash', () => {
+  it('is a SHA-256 in hex and ignores key order', () => {
+    const reverse = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(reverse)
+        : typeof value === 'object' && value !== null
+          ? Object.fromEntries(
+              Object.entries(value)
+                .reverse()
+                .map(([key, item]) => [key, reverse(item)]),
+            )
+          : value;
+    const reordered = reverse(clr()) as Clr;
+    expect(Object.keys(reordered)[0]).toBe('assertions');
+    expect(clrContentHash(clr())).toMatch(/^[0-9a-f]{64}$/);
+    expect(clrContentHash(reordered)).toBe(clrContentHash(clr()));
+  });
+
+  it("leaves out the CLR's issuedOn, and an assertion issuedOn that is the CLR's own", () => {
+    const later = '2026-01-02T03:04:05Z';
+    const rebuilt = clr({ issuedOn: later });
+    rebuilt.assertions![1] = { ...rebuilt.assertions![1], issuedOn: later };
+    expect(clrContentHash(rebuilt)).toBe(clrContentHash(clr()));
+  });
+
+  it('changes with anything else: an assertion date of its own, an id, the assertion order', () => {
+    const base = clrContentHash(clr());
+    const redated = clr();
+    redated.assertions![0] = { ...redated.assertions![0], issuedOn: '2024-05-10T00:00:00Z' };
+    expect(clrContentHash(redated)).not.toBe(base);
+    expect(clrContentHash(clr({ id: 'https://clr.example.edu/ims/clr/v1p0/clrs/0124' }))).not.toBe(base);
+    expect(clrContentHash(clr({ assertions: [...clr().assertions!].reverse() }))).not.toBe(base);
+    // An assertion that had the CLR's date and now has a date of its own is a change too.
+    const dated = clr();
+    dated.assertions![1] = { ...dated.assertions![1], issuedOn: '2025-07-01T00:00:00Z' };
+    expect(clrContentHash(dated)).not.toBe(base);
+  });
+});
