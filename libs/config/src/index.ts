@@ -4,6 +4,7 @@ export * from './loader/config.loader';
 export { type Environment } from './loader/env-substitution';
 export { projectRoot, resolveFromRoot } from './loader/project-root';
 export * from './schema/app-config.schema';
+export * from './schema/provider-api-config.schema';
 export * from './schema/publisher-config.schema';
 export * from './schema/pipeline-config.schema';
 export * from './schema/sis-config.schema';

@@ -23,3 +23,4 @@ export * from './scheduling/sync-scheduler';
 export * from './scheduling/sync-scheduling.module';
 export * from './pipeline-errors';
 export * from './publishing.module';
+export * from './public-read';

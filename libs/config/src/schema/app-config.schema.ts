@@ -12,6 +12,7 @@ import {
   storeSchema,
 } from './publisher-config.schema';
 import { pipelineSchema } from './pipeline-config.schema';
+import { providerApiSchema } from './provider-api-config.schema';
 import { sisSchema } from './sis-config.schema';
 
 /**
@@ -44,6 +45,8 @@ export const appConfigSchema = z
     delivery: deliverySchema.default({}),
     http: httpSchema.default({}),
     logging: loggingSchema.default({}),
+    /** Provider-read access (`GET /clrs`); absent: those routes answer 401. */
+    providerApi: providerApiSchema.optional(),
     pipeline: pipelineSchema.default({}),
   })
   .strict()
