@@ -2,6 +2,7 @@ import { type AppConfig } from '@app/config';
 import { QueueName } from '@app/jobs';
 import { PublishingModule, type PublishingAppOptions } from '@app/publishing';
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { DeliveryWorkerModule } from './deliver-worker.module';
 import { BuildConsumer } from './pipeline/build.consumer';
 import { ExtractConsumer } from './pipeline/extract.consumer';
 import { ALL_QUEUES, WORKER_OPTIONS, type WorkerOptions } from './pipeline/worker-options';
@@ -40,6 +41,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         PublishingModule.forApp(config, { migrations: options.migrations, queuePrefix: options.queuePrefix }),
+        DeliveryWorkerModule.forRoot({ consume: workerOptions.queues.includes(QueueName.Deliver) }),
         ...DEFAULT_CONSUMERS,
         ...(options.consumers ?? []),
       ],

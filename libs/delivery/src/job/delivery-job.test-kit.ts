@@ -65,15 +65,20 @@ export function testConfig(targets: TargetConfigInput[], delivery: Record<string
 
 /** Records what was queued; `drain` runs queued work in order (the in-memory edge of the queue). */
 export class RecordingQueue implements DeliveryQueue {
-  readonly added: { deliveryId: string; attempt: number; delayMs?: number }[] = [];
+  readonly added: { deliveryId: string; attempt: number; delayMs?: number; requeued?: true }[] = [];
 
   enqueue(deliveryId: string, attempt: number, delayMs?: number): Promise<void> {
     this.added.push({ deliveryId, attempt, ...(delayMs !== undefined ? { delayMs } : {}) });
     return Promise.resolve();
   }
 
+  requeue(deliveryId: string, attempt: number): Promise<void> {
+    this.added.push({ deliveryId, attempt, requeued: true });
+    return Promise.resolve();
+  }
+
   /** Takes everything queued so far. */
-  take(): { deliveryId: string; attempt: number; delayMs?: number }[] {
+  take(): { deliveryId: string; attempt: number; delayMs?: number; requeued?: true }[] {
     return this.added.splice(0);
   }
 }

@@ -10,6 +10,14 @@ export interface DeliveryQueue {
    * Resolves once the queue has it.
    */
   enqueue(deliveryId: string, attempt: number, delayMs?: number): Promise<void>;
+
+  /**
+   * Like {@link enqueue} without delay, but a job of the same id that already finished (kept
+   * for a while after completing or failing) is replaced, so the attempt really runs again.
+   * The sweeper uses it: a job that ran and found nothing to do (e.g. a worker whose clock
+   * saw the claim as fresh) must not block the delivery until the finished job ages out.
+   */
+  requeue(deliveryId: string, attempt: number): Promise<void>;
 }
 
 /** Injection token of the {@link DeliveryQueue} (Nest). */

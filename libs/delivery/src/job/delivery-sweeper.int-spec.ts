@@ -60,15 +60,15 @@ describe('DeliverySweeper', () => {
 
     // In 10 s: the soon retry is due (its delayed job may be lost), with the attempt it is at.
     expect(await at(10_000).sweep()).toEqual({ due: 1, pending: 0, stale: 0 });
-    expect(queue.take()).toEqual([{ deliveryId: retrySoon, attempt: 1 }]);
+    expect(queue.take()).toEqual([{ deliveryId: retrySoon, attempt: 1, requeued: true }]);
 
     // In 2 min: the pending one is past the grace period and the claim is stale as well.
     expect(await at(120_000).sweep()).toEqual({ due: 1, pending: 1, stale: 1 });
     expect(queue.take().sort((a, b) => a.deliveryId.localeCompare(b.deliveryId))).toEqual(
       [
-        { deliveryId: fresh, attempt: 0 },
-        { deliveryId: retrySoon, attempt: 1 },
-        { deliveryId: crashed, attempt: 1 },
+        { deliveryId: fresh, attempt: 0, requeued: true },
+        { deliveryId: retrySoon, attempt: 1, requeued: true },
+        { deliveryId: crashed, attempt: 1, requeued: true },
       ].sort((a, b) => a.deliveryId.localeCompare(b.deliveryId)),
     );
     services.close();

@@ -15,8 +15,9 @@ export interface SweepReport {
 /**
  * Recovery: puts deliveries whose job may be gone back on the queue. It only enqueues; the
  * handler's claim decides. Job ids name (delivery, attempts so far), so a delivery whose job is
- * still waiting or delayed is not queued twice; a job that ran and was removed is added again,
- * and its claim then finds nothing to do unless the delivery really is due.
+ * still waiting or delayed is not queued twice; a job of that id that already finished is
+ * replaced ({@link DeliveryQueue.requeue}), and its claim then finds nothing to do unless the
+ * delivery really is due.
  *
  * - `retrying` with `nextAttemptAt <= now`: its delayed job was lost (Redis restarted).
  * - `pending` for longer than `pendingGraceMs`: the build's job was lost, or an operator requeued it.
@@ -68,7 +69,7 @@ export class DeliverySweeper {
     }
     // A few adds at a time: pipelined by the Redis client, without flooding it.
     for (let start = 0; start < jobs.length; start += 50) {
-      await Promise.all(jobs.slice(start, start + 50).map((job) => this.queue.enqueue(job.id, job.attempts)));
+      await Promise.all(jobs.slice(start, start + 50).map((job) => this.queue.requeue(job.id, job.attempts)));
     }
     return report;
   }

@@ -1,0 +1,48 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DeliveryModule, type DeliveryModuleOptions } from '@app/delivery';
+import { JobProducer } from '@app/jobs';
+import { JobProducerDeliveryQueue } from './deliver-queue.adapter';
+import {
+  DELIVER_WORKER_OPTIONS,
+  DeliverWorkerLifecycle,
+  type DeliverWorkerOptions,
+} from './deliver-worker.lifecycle';
+import { DeliverProcessor } from './deliver.processor';
+
+export interface DeliveryWorkerModuleOptions extends DeliverWorkerOptions {
+  /** Delivery settings overrides (tests: short backoff, staleness). */
+  settings?: DeliveryModuleOptions['settings'];
+  /** HTTP client options (timeouts, `requireHttps`). */
+  http?: DeliveryModuleOptions['http'];
+}
+
+/**
+ * The deliver consumer, ready to run in any Nest application context that also has
+ * `ClrConfigModule`, `StoreModule` and `JobsModule` (all global): the worker app, the CLI's
+ * in-process mode, the demo and the end-to-end tests. Exports {@link DeliveryModule}'s
+ * services (targets, handler, sweeper) and the lifecycle.
+ */
+@Module({})
+export class DeliveryWorkerModule {
+  static forRoot(options: DeliveryWorkerModuleOptions = {}): DynamicModule {
+    const { settings, http, ...worker } = options;
+    const delivery = DeliveryModule.forRoot({
+      queue: {
+        inject: [JobProducer],
+        useFactory: (producer: JobProducer) => new JobProducerDeliveryQueue(producer),
+      },
+      ...(settings !== undefined ? { settings } : {}),
+      ...(http !== undefined ? { http } : {}),
+    });
+    return {
+      module: DeliveryWorkerModule,
+      imports: [delivery],
+      providers: [
+        { provide: DELIVER_WORKER_OPTIONS, useValue: worker },
+        DeliverProcessor,
+        DeliverWorkerLifecycle,
+      ],
+      exports: [delivery, DeliverWorkerLifecycle],
+    };
+  }
+}
