@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DemoCommand } from './commands/demo.command';
 import { DemoSisCommand } from './commands/demo-sis.command';
 import { MigrateCommand } from './commands/migrate.command';
 import { PreviewCommand } from './commands/preview.command';
@@ -8,6 +9,6 @@ import { VerifyCommandModule } from './verify/verify-command.module';
 
 @Module({
   imports: [VerifyCommandModule, KeysCommandModule, SyncCommandModule],
-  providers: [DemoSisCommand, MigrateCommand, PreviewCommand],
+  providers: [DemoCommand, DemoSisCommand, MigrateCommand, PreviewCommand],
 })
 export class CliModule {}
