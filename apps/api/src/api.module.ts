@@ -2,6 +2,7 @@ import { type AppConfig } from '@app/config';
 import { PublishingModule, type PublishingAppOptions, SyncSchedulingModule } from '@app/publishing';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
+import { PublicClrModule } from './public/public-clr.module';
 
 export interface ApiModuleOptions extends PublishingAppOptions {
   config: AppConfig;
@@ -20,6 +21,7 @@ export class ApiModule {
           migrations: options.migrations,
           queuePrefix: options.queuePrefix,
         }),
+        PublicClrModule,
         ...(options.schedules === false ? [] : [SyncSchedulingModule]),
       ],
     };
