@@ -1,4 +1,5 @@
 import { type AppConfig, ConfigError, loadConfig } from '@app/config';
+import { StoreError } from '@app/store';
 import { CliInputError } from './cli.errors';
 
 /** Loads the configuration for a command (`--config`, else `CLR_CONFIG`, else the demo); exit 2 when bad. */
@@ -9,4 +10,10 @@ export function loadCliConfig(path: string | undefined): AppConfig {
     if (error instanceof ConfigError) throw new CliInputError(error.message);
     throw error;
   }
+}
+
+/** A store error a command can explain (schema behind, wrong master key) as exit 2 with its message. */
+export function explainStoreError(error: unknown): never {
+  if (error instanceof StoreError && error.code === 'SCHEMA_OUTDATED') throw new CliInputError(error.message);
+  throw error;
 }

@@ -1,5 +1,5 @@
 import { CommandRunner, Option, SubCommand } from 'nest-commander';
-import { loadCliConfig } from '../cli-config';
+import { explainStoreError, loadCliConfig } from '../cli-config';
 import { CliUsageError, EXIT_OK } from '../cli.errors';
 import { CliIo } from '../cli-io';
 import { type KeysStoreOptions } from './keys-rotate.command';
@@ -17,7 +17,7 @@ export class KeysListCommand extends CommandRunner {
 
   async run(params: string[], options: KeysStoreOptions = {}): Promise<void> {
     if (params.length > 0) throw new CliUsageError(`unexpected argument '${params[0]}'`, 'keys list');
-    const opened = await openSigningKeys(loadCliConfig(options.config));
+    const opened = await openSigningKeys(loadCliConfig(options.config)).catch(explainStoreError);
     const { keys } = opened;
     try {
       const list = await keys.list();

@@ -21,8 +21,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * The content hash a build diffs with: SHA-256 (hex) of the canonical JSON of the unsigned CLR
- * without what changes on every build although nothing was published differently:
+ * The content hash a build diffs with: SHA-256 (hex) of the JSON of the unsigned CLR without what
+ * changes on every build although nothing was published differently:
  *
  * - the CLR's `issuedOn` (the run's clock), and
  * - an assertion's `issuedOn` where it *is* the CLR's `issuedOn` (the mapping falls back to it
@@ -30,13 +30,19 @@ export function canonicalJson(value: unknown): string {
  *
  * Everything else counts, including ids, recipient salts (deterministic HMACs, so they are
  * stable), alignments and the publisher Profile. Signatures are not part of it: they are made
- * after the diff, only when the content changed.
+ * after the diff, only when the content changed. The JSON is in the mapping's own member order,
+ * which is deterministic (same records, same order): sorting every object's keys
+ * ({@link canonicalJson}) cost a build more than the rest of the diff, and a new mapping
+ * release that only reorders members rebuilds every learner once, which it would anyway.
  */
 export function clrContentHash(clr: Clr): string {
-  const { issuedOn, ...rest } = clr;
-  const assertions = rest.assertions?.map((assertion) =>
-    assertion.issuedOn === issuedOn ? { ...assertion, issuedOn: CLR_ISSUED_ON } : assertion,
-  );
-  const content = assertions === undefined ? rest : { ...rest, assertions };
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+  const { issuedOn } = clr;
+  const json = JSON.stringify(clr, function (this: unknown, key: string, value: unknown) {
+    if (key === 'issuedOn') {
+      if (this === clr) return undefined;
+      if (value === issuedOn) return CLR_ISSUED_ON;
+    }
+    return value;
+  });
+  return createHash('sha256').update(json).digest('hex');
 }

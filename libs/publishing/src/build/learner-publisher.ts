@@ -61,7 +61,7 @@ export class LearnerPublisher {
   ): Promise<LearnerPublication> {
     const contentHash = clrContentHash(clr);
     if (latest !== undefined && latest.contentHash === contentHash) {
-      if (latest.runId === context.runId) return this.replayed(latest, context);
+      if (latest.runId === context.runId) return this.replayed(latest, context, signedCount(clr));
       if (!context.force) return { kind: 'unchanged' };
     }
     const issued = issuedAssertions(clr, records, this.ids);
@@ -91,13 +91,17 @@ export class LearnerPublisher {
         for (const assertionId of upsert.reactivated) {
           await tx.revocations.remove(issuerOf.get(assertionId)!, assertionId);
         }
-        const revoked = await this.revokeActiveExcept(
-          tx,
-          learnerRef,
-          new Set(issuerOf.keys()),
-          latest,
-          VANISHED_REASON,
-        );
+        // A learner's first version has nothing published before it that could have vanished.
+        const revoked =
+          latest === undefined
+            ? 0
+            : await this.revokeActiveExcept(
+                tx,
+                learnerRef,
+                new Set(issuerOf.keys()),
+                latest,
+                VANISHED_REASON,
+              );
         const deliveryIds = await this.createDeliveries(tx, row.id, learnerRef, version, context.targetIds);
         return { deliveryIds, revoked };
       });
@@ -115,7 +119,9 @@ export class LearnerPublisher {
       // is this content, the work is done; otherwise the batch is retried and diffs again.
       const winner = (await this.store.versions.latestSummaries([learnerRef])).get(learnerRef);
       if (winner === undefined || winner.contentHash !== contentHash) throw error;
-      return winner.runId === context.runId ? this.replayed(winner, context) : { kind: 'unchanged' };
+      return winner.runId === context.runId
+        ? this.replayed(winner, context, signedCount(clr))
+        : { kind: 'unchanged' };
     }
   }
 
@@ -130,7 +136,11 @@ export class LearnerPublisher {
     return revoked > 0 ? { kind: 'removed', revoked } : { kind: 'not-found' };
   }
 
-  private async replayed(version: ClrVersionSummary, context: PublishContext): Promise<LearnerPublication> {
+  private async replayed(
+    version: ClrVersionSummary,
+    context: PublishContext,
+    assertionsSigned: number,
+  ): Promise<LearnerPublication> {
     const deliveryIds = await this.store.transaction(async (tx) => {
       const ids = await this.createDeliveries(
         tx,
@@ -151,7 +161,7 @@ export class LearnerPublisher {
     return {
       kind: 'built',
       version: version.version,
-      assertionsSigned: 0,
+      assertionsSigned,
       revoked: 0,
       deliveryIds,
       replayed: true,
@@ -193,4 +203,9 @@ export class LearnerPublisher {
     }
     return revoked;
   }
+}
+
+/** Assertions `signClr` signs (all but hosted ones): what a replay of a stored version counts. */
+function signedCount(clr: Clr): number {
+  return (clr.assertions ?? []).filter((assertion) => assertion.verification?.type !== 'Hosted').length;
 }

@@ -204,7 +204,14 @@ export class SigningKeyService {
   /** The first key of an installation; when two processes race, the loser uses the winner's. */
   private async createFirstKey(): Promise<SigningKeyEntity> {
     try {
-      await this.rotate('system');
+      const generated = await generateSigningKey();
+      const created = await this.store.keys.createFirstKey({
+        kid: generated.kid,
+        publicPem: generated.publicKeyPem,
+        privateKeyPem: generated.privateKeyPem,
+      });
+      await this.store.audit.append({ actor: 'system', action: 'keys.create', subject: created.kid });
+      return created;
     } catch (error) {
       if (
         !(error instanceof StoreError) ||

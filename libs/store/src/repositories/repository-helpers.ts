@@ -23,7 +23,8 @@ export function clip(text: string | null | undefined, max: number): string | nul
 }
 
 export function requireText(value: unknown, field: string, max: number): string {
-  if (typeof value !== 'string' || value.trim() === '') {
+  // /\S/ stops at the first non-blank character: no copy of a large document, unlike trim().
+  if (typeof value !== 'string' || !/\S/.test(value)) {
     throw new StoreError('INVALID_ARGUMENT', `${field} must be a non-empty string`);
   }
   if (value.length > max) {

@@ -74,6 +74,19 @@ export class SigningKeyRepository {
    * win and the other throws `KEY_ROTATION_CONFLICT`; there is never more than one active key.
    */
   async rotateKey(input: NewSigningKey): Promise<RotateKeyResult> {
+    return this.activate(input, true);
+  }
+
+  /**
+   * Makes the key active only when no key is: an installation's first key. When two processes
+   * race to create it, the unique active slot lets one win and the other throws
+   * `KEY_ROTATION_CONFLICT` (it then uses the winner's key); an active key is never retired here.
+   */
+  async createFirstKey(input: NewSigningKey): Promise<SigningKeyEntity> {
+    return (await this.activate(input, false)).active;
+  }
+
+  private async activate(input: NewSigningKey, retireCurrent: boolean): Promise<RotateKeyResult> {
     const kid = requireText(input.kid, 'kid', 128);
     if (kid === ACTIVE_KEY_SLOT)
       throw new StoreError('INVALID_ARGUMENT', `kid "${ACTIVE_KEY_SLOT}" is reserved`);
@@ -94,7 +107,7 @@ export class SigningKeyRepository {
       if (await m.existsBy(SigningKeyEntity, { kid })) {
         throw new StoreError('DUPLICATE', `signing key ${kid} already exists`);
       }
-      const current = await m.findBy(SigningKeyEntity, { activeSlot: ACTIVE_KEY_SLOT });
+      const current = retireCurrent ? await m.findBy(SigningKeyEntity, { activeSlot: ACTIVE_KEY_SLOT }) : [];
       for (const key of current) {
         await m.update(
           SigningKeyEntity,
