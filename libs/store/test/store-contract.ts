@@ -395,6 +395,26 @@ export function storeContract(makeHarness: () => StoreHarness): void {
       ]);
     });
 
+    it('names each published learner with the SIS id and source of the latest version', async () => {
+      const prefix = unique('published');
+      const runA = await store.runs.create({ source: 'sis-a', mode: 'full', trigger: 'cli' });
+      const runB = await store.runs.create({ source: 'sis-b', mode: 'full', trigger: 'cli' });
+      await store.versions.storeVersion(versionInput(`${prefix}-a`, 1, { learnerId: 'S-1', runId: runA.id }));
+      await store.versions.storeVersion(versionInput(`${prefix}-a`, 2, { learnerId: 'S-1', runId: runB.id }));
+      await store.versions.storeVersion(versionInput(`${prefix}-b`, 1, { learnerId: 'S-2', runId: runA.id }));
+      await store.versions.storeVersion(versionInput(`${prefix}-c`, 1, { learnerId: 'S-3', runId: null }));
+      const byRefs = await store.versions.publishedLearners({
+        learnerRefs: [`${prefix}-c`, `${prefix}-a`, `${prefix}-b`, unique('nobody')],
+      });
+      expect(byRefs.sort((x, y) => x.learnerRef.localeCompare(y.learnerRef))).toEqual([
+        { learnerRef: `${prefix}-a`, learnerId: 'S-1', source: 'sis-b' },
+        { learnerRef: `${prefix}-b`, learnerId: 'S-2', source: 'sis-a' },
+        { learnerRef: `${prefix}-c`, learnerId: 'S-3', source: null },
+      ]);
+      const page = await store.versions.publishedLearners({ afterRef: `${prefix}-a`, limit: 1 });
+      expect(page).toEqual([{ learnerRef: `${prefix}-b`, learnerId: 'S-2', source: 'sis-a' }]);
+    });
+
     it('pages the latest version of every unrevoked CLR, oldest issuedOn first, with the total', async () => {
       // Issued in 2091 so the rows of the other cases (2024) stay out of the `since` window.
       const prefix = unique('latest');
@@ -450,11 +470,13 @@ export function storeContract(makeHarness: () => StoreHarness): void {
         inserted: [a.assertionId, b.assertionId, c.assertionId],
         reactivated: [],
         kept: [],
+        withheld: [],
       });
       expect(await store.ledger.upsertActive(ref, 2, [a, b])).toEqual({
         inserted: [],
         reactivated: [],
         kept: [a.assertionId, b.assertionId],
+        withheld: [],
       });
       const revoked = await store.ledger.revokeVanished(ref, [a.assertionId, b.assertionId], {
         reason: 'grade row deleted in the SIS',
@@ -493,6 +515,7 @@ export function storeContract(makeHarness: () => StoreHarness): void {
         inserted: [],
         reactivated: [a.assertionId],
         kept: [],
+        withheld: [],
       });
       expect(await store.ledger.get(a.assertionId)).toMatchObject({
         status: 'active',
@@ -503,6 +526,99 @@ export function storeContract(makeHarness: () => StoreHarness): void {
       expect(
         await store.ledger.revoke(unique('https://nowhere/assertion'), { reason: 'x', issuerId: issuer }),
       ).toBe(false);
+    });
+
+    it('keeps an operator revocation across builds until an operator reinstates it', async () => {
+      const ref = unique('learner');
+      const [a, b] = [entry(ref, 1), entry(ref, 2)];
+      await store.ledger.upsertActive(ref, 1, [a, b]);
+      const revoked = await store.ledger.revokeByOperator(a.assertionId, {
+        reason: 'issued in error',
+        issuerId: issuer,
+      });
+      expect(revoked).toMatchObject({
+        status: 'revoked',
+        entry: { status: 'revoked', revokedBy: 'operator', revocationReason: 'issued in error' },
+      });
+      expect(await store.revocations.isRevoked(a.assertionId, issuer)).toBe(true);
+      expect(
+        await store.ledger.revokeByOperator(a.assertionId, { reason: 'again', issuerId: issuer }),
+      ).toMatchObject({ status: 'already-revoked', entry: { revocationReason: 'issued in error' } });
+      // The SIS row still exists, so the next build asserts it again: the operator's revocation wins.
+      expect(await store.ledger.upsertActive(ref, 2, [a, b])).toEqual({
+        inserted: [],
+        reactivated: [],
+        kept: [b.assertionId],
+        withheld: [a.assertionId],
+      });
+      expect(await store.ledger.get(a.assertionId)).toMatchObject({
+        status: 'revoked',
+        revokedBy: 'operator',
+        lastVersion: 1,
+      });
+      expect(await store.ledger.withheldFor([ref, unique('nobody')])).toEqual(
+        new Map([[ref, new Set([a.assertionId])]]),
+      );
+      expect(
+        await store.ledger.revokeVanished(ref, [b.assertionId], { reason: 'vanished', issuerId: issuer }),
+      ).toEqual([]);
+
+      expect(await store.ledger.reinstate(a.assertionId)).toMatchObject({
+        status: 'reinstated',
+        entry: { status: 'active', revokedBy: null, revocationReason: null, revokedAt: null },
+      });
+      expect(await store.revocations.isRevoked(a.assertionId)).toBe(false);
+      expect(await store.ledger.withheldFor([ref])).toEqual(new Map());
+      expect(await store.ledger.reinstate(a.assertionId)).toMatchObject({ status: 'not-revoked' });
+      expect(await store.ledger.reinstate(unique('https://nowhere/assertion'))).toEqual({
+        status: 'not-found',
+      });
+      expect(
+        await store.ledger.revokeByOperator(unique('https://nowhere/assertion'), {
+          reason: 'x',
+          issuerId: issuer,
+        }),
+      ).toEqual({ status: 'not-found' });
+    });
+
+    it('lets an operator take over a build revocation, which a build then no longer undoes', async () => {
+      const ref = unique('learner');
+      const a = entry(ref, 1);
+      await store.ledger.upsertActive(ref, 1, [a]);
+      await store.ledger.revokeVanished(ref, [], { reason: 'grade row deleted', issuerId: issuer });
+      expect(await store.ledger.get(a.assertionId)).toMatchObject({ status: 'revoked', revokedBy: 'build' });
+      expect(await store.ledger.reinstate(a.assertionId)).toMatchObject({
+        status: 'revoked-by-build',
+        entry: { status: 'revoked' },
+      });
+      expect(
+        await store.ledger.revokeByOperator(a.assertionId, { reason: 'fraud review', issuerId: issuer }),
+      ).toMatchObject({
+        status: 'taken-over',
+        entry: { status: 'revoked', revokedBy: 'operator', revocationReason: 'fraud review' },
+      });
+      expect(await store.revocations.listByIssuer(issuer)).toEqual(
+        expect.arrayContaining([expect.objectContaining({ revokedId: a.assertionId })]),
+      );
+      expect(await store.ledger.upsertActive(ref, 2, [a])).toMatchObject({
+        reactivated: [],
+        withheld: [a.assertionId],
+      });
+    });
+
+    it('finds the learners holding an achievement', async () => {
+      const achievementId = unique('https://pub.example.edu/ims/clr/v1p0/achievements/x');
+      const holding = (ref: string, n: number) => ({ ...entry(ref, n), achievementId });
+      const [r1, r2, r3] = [unique('l1'), unique('l2'), unique('l3')].sort();
+      await store.ledger.upsertActive(r1, 1, [holding(r1, 1), holding(r1, 2)]);
+      await store.ledger.upsertActive(r2, 1, [holding(r2, 1)]);
+      await store.ledger.upsertActive(r3, 1, [holding(r3, 1)]);
+      await store.ledger.revokeVanished(r3, [], { reason: 'gone', issuerId: issuer });
+      expect(await store.ledger.learnersHolding(achievementId)).toEqual([r1, r2]);
+      expect(await store.ledger.learnersHolding(achievementId, { afterRef: r1, limit: 5 })).toEqual([r2]);
+      expect(await store.ledger.learnersHolding(achievementId, { status: 'revoked' })).toEqual([r3]);
+      expect(await store.ledger.knowsAchievement(achievementId)).toBe(true);
+      expect(await store.ledger.knowsAchievement(unique('https://nowhere/achievement'))).toBe(false);
     });
 
     it('keeps one entry per issuer and object, in the order they were revoked', async () => {
@@ -663,6 +779,23 @@ export function storeContract(makeHarness: () => StoreHarness): void {
       expect(await store.targets.setEnabled(name, true)).toBe(true);
       expect((await store.targets.getByName(name))?.enabled).toBe(true);
       expect(await store.targets.setEnabled(unique('nobody'), true)).toBe(false);
+    });
+
+    it('records where a target came from, and deletes one that has no deliveries', async () => {
+      const configured = unique('configured');
+      const added = unique('added');
+      expect((await store.targets.upsert(target(configured))).target.origin).toBe('config');
+      const { target: runtime } = await store.targets.upsert(target(added, { origin: 'runtime' }));
+      expect(runtime.origin).toBe('runtime');
+      expect((await store.targets.getByName(added))?.origin).toBe('runtime');
+      await expectStoreError(
+        store.targets.upsert(target(unique('bad'), { origin: 'yaml' as never })),
+        'INVALID_ARGUMENT',
+        /origin/,
+      );
+      expect(await store.targets.delete(runtime.id)).toBe(true);
+      expect(await store.targets.getByName(added)).toBeNull();
+      expect(await store.targets.delete(runtime.id)).toBe(false);
     });
 
     it('keeps a dynamic registration and refuses malformed targets', async () => {

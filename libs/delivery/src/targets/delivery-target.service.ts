@@ -1,14 +1,17 @@
 import { type AppConfig } from '@app/config';
-import { type DiscoveryDocument } from '@app/clr';
+import { CLR_SCOPES, type DiscoveryDocument } from '@app/clr';
 import {
   type DeliveryTargetEntity,
   isUniqueViolation,
+  type PayloadForm,
   type StoreRepositories,
+  type TargetOrigin,
+  targetOriginOf,
   targetScopes,
 } from '@app/store';
 import { type ProviderDiscoveryClient } from '../discovery/provider-discovery.client';
 import { DeliveryError } from '../errors/delivery-error';
-import { clrApiUrl } from '../http/target-url';
+import { clrApiUrl, providerUrl } from '../http/target-url';
 import { type ClientCredentials } from '../oauth/oauth-token.client';
 import { clientCredentialsRegistration, type PublisherSoftware } from '../registration/client-registration';
 import { type DynamicRegistrationClient } from '../registration/dynamic-registration.client';
@@ -19,6 +22,8 @@ import { targetInputOf } from './target-config';
 export interface TargetSyncReport {
   name: string;
   id: string;
+  /** `runtime`: added by an operator; the sync leaves it as it is (and resolves its credentials). */
+  origin: TargetOrigin;
   enabled: boolean;
   /** The row was inserted (first time this target was configured). */
   created: boolean;
@@ -31,6 +36,26 @@ export interface TargetSyncReport {
    */
   credentials:
     'ready' | 'skipped' | { error: string; code: DeliveryError['code'] | 'error'; retryable: boolean };
+}
+
+/** The path every CLR 1.0 discovery URL ends in; what is before it is the provider's base URL. */
+const DISCOVERY_SUFFIX = '/ims/clr/v1p0/discovery';
+
+/** A target an operator adds at run time: dynamic registration from its discovery document. */
+export interface RuntimeTargetInput {
+  name: string;
+  /** The provider's DiscoveryDocument URL (https; plain http only on loopback). */
+  discoveryUrl: string;
+  /** Default: `discoveryUrl` less `/ims/clr/v1p0/discovery` (required when it does not end so). */
+  baseUrl?: string;
+  /** Default: the replace scope postClr needs. */
+  scopes?: string[];
+  /** Default `signedClr`. */
+  payloadForm?: PayloadForm;
+  /** Defaults as for configured targets: 4, 10, 30 000 ms. */
+  concurrency?: number;
+  ratePerSecond?: number;
+  timeoutMs?: number;
 }
 
 export interface DeliveryTargetServiceOptions {
@@ -81,8 +106,10 @@ export class DeliveryTargetService {
   /**
    * Writes the configured targets into the store by name (the configuration is the source:
    * `enabled: false` disables, a target no longer configured is disabled too), then resolves the
-   * credentials of the enabled ones unless `resolveCredentials` is false. Network failures are
-   * reported per target, never thrown.
+   * credentials of the enabled ones unless `resolveCredentials` is false. Targets an operator
+   * added at run time (`origin: runtime`) are left as they are, unless the configuration now
+   * names one: then it becomes a configured target. Network failures are reported per target,
+   * never thrown.
    */
   async syncFromConfig(options: { resolveCredentials?: boolean } = {}): Promise<TargetSyncReport[]> {
     const reports: TargetSyncReport[] = [];
@@ -93,6 +120,7 @@ export class DeliveryTargetService {
       reports.push({
         name: target.name,
         id: target.id,
+        origin: 'config',
         enabled: target.enabled,
         created,
         removedFromConfig: false,
@@ -101,10 +129,24 @@ export class DeliveryTargetService {
     }
     for (const stored of await this.store.targets.list()) {
       if (configured.has(stored.name)) continue;
+      if (targetOriginOf(stored) === 'runtime') {
+        // An operator added it: the configuration neither knows nor owns it.
+        reports.push({
+          name: stored.name,
+          id: stored.id,
+          origin: 'runtime',
+          enabled: stored.enabled,
+          created: false,
+          removedFromConfig: false,
+          credentials: 'skipped',
+        });
+        continue;
+      }
       if (stored.enabled) await this.store.targets.setEnabled(stored.name, false);
       reports.push({
         name: stored.name,
         id: stored.id,
+        origin: 'config',
         enabled: false,
         created: false,
         removedFromConfig: true,
@@ -131,6 +173,46 @@ export class DeliveryTargetService {
       }
     }
     return reports;
+  }
+
+  /**
+   * Adds a dynamic-registration target at run time (`origin: runtime`): the discovery document
+   * is fetched and checked, the target stored disabled, registered (RFC 7591), then enabled. If
+   * anything fails nothing is kept. The caller checks the name is free.
+   *
+   * @throws DeliveryError `invalid_target` (a URL that is not http(s), not https off loopback, or
+   *   no base URL to derive), `discovery_invalid`, `registration_rejected`, `unreachable`,
+   *   `provider_unavailable`.
+   */
+  async addRuntimeTarget(input: RuntimeTargetInput): Promise<DeliveryTargetEntity> {
+    const discoveryUrl = providerUrl(input.discoveryUrl, 'discoveryUrl', this.urlPolicy()).toString();
+    const baseUrl = input.baseUrl ?? baseUrlOf(discoveryUrl);
+    providerUrl(baseUrl, 'baseUrl', this.urlPolicy());
+    const scopes = input.scopes ?? [CLR_SCOPES.replace];
+    await this.discovery.discoverAt(discoveryUrl, scopes);
+    const { target } = await this.store.targets.upsert({
+      name: input.name,
+      baseUrl,
+      authMode: 'dynamic_registration',
+      tokenUrl: null,
+      discoveryUrl,
+      scopes,
+      payloadForm: input.payloadForm ?? 'signedClr',
+      concurrency: input.concurrency ?? 4,
+      ratePerSecond: input.ratePerSecond ?? 10,
+      timeoutMs: input.timeoutMs ?? 30_000,
+      // Enabled once registered, so no build gives it deliveries before it can take them.
+      enabled: false,
+      origin: 'runtime',
+    });
+    try {
+      await this.register(target);
+    } catch (error) {
+      await this.store.targets.delete(target.id);
+      throw error;
+    }
+    await this.store.targets.setEnabled(target.name, true);
+    return (await this.store.targets.get(target.id))!;
   }
 
   /** The enabled targets, by name: where a new CLR version gets one delivery each. */
@@ -284,4 +366,19 @@ export class DeliveryTargetService {
       return this.store.targets.upsert(input);
     }
   }
+}
+
+/** The provider base URL a discovery URL names (`{base}/ims/clr/v1p0/discovery`). */
+function baseUrlOf(discoveryUrl: string): string {
+  const url = new URL(discoveryUrl);
+  const path = url.pathname.replace(/\/+$/, '');
+  if (!path.endsWith(DISCOVERY_SUFFIX) || url.search !== '') {
+    throw new DeliveryError(
+      'invalid_target',
+      `baseUrl is needed: discoveryUrl does not end in ${DISCOVERY_SUFFIX}, so the provider's base URL cannot be derived from it`,
+    );
+  }
+  url.pathname = path.slice(0, -DISCOVERY_SUFFIX.length) || '/';
+  url.hash = '';
+  return url.toString().replace(/\/$/, '');
 }

@@ -4,6 +4,14 @@ import { IntColumn, PrimaryStringColumn, StringColumn, TimestampColumn } from '.
 export const LEDGER_STATUSES = ['active', 'revoked'] as const;
 export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
 
+export const LEDGER_REVOKERS = ['build', 'operator'] as const;
+/**
+ * Who revoked an assertion. `build`: its SIS row vanished (or the learner did); a later build
+ * that finds the row again reactivates it. `operator`: revoked by hand with a reason; builds
+ * leave it revoked and omit it from the learner's CLR until an operator reinstates it.
+ */
+export type LedgerRevoker = (typeof LEDGER_REVOKERS)[number];
+
 /** Every assertion the publisher ever issued, so vanished ones can be found and revoked. */
 @Entity({ name: 'assertion_ledger' })
 @Index('IDX_assertion_ledger_learner_status', ['learnerRef', 'status'])
@@ -34,6 +42,10 @@ export class AssertionLedgerEntity {
 
   @TimestampColumn('revoked_at', { nullable: true })
   revokedAt!: Date | null;
+
+  /** Who revoked it (null while active; null on rows revoked before this was recorded: `build`). */
+  @StringColumn('revoked_by', 16, { nullable: true })
+  revokedBy!: LedgerRevoker | null;
 
   /** First and last CLR version (of this learner) that carried it. */
   @IntColumn('first_version')

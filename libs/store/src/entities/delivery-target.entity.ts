@@ -16,6 +16,14 @@ export const PAYLOAD_FORMS = ['signedClr', 'clr'] as const;
 /** `signedClr`: the compact JWS of the CLR; `clr`: the CLR JSON. */
 export type PayloadForm = (typeof PAYLOAD_FORMS)[number];
 
+export const TARGET_ORIGINS = ['config', 'runtime'] as const;
+/**
+ * Where a target came from. `config`: `delivery.targets` of the configuration, synced by name at
+ * worker start (a configured target that is no longer configured is disabled). `runtime`: added
+ * by an operator (admin API or CLI); configuration syncs leave it alone.
+ */
+export type TargetOrigin = (typeof TARGET_ORIGINS)[number];
+
 /** A CLR consumer the publisher POSTs CLRs to. */
 @Entity({ name: 'delivery_targets' })
 @Unique('UQ_delivery_targets_name', ['name'])
@@ -73,9 +81,18 @@ export class DeliveryTargetEntity {
   @TextColumn('registration_enc', { nullable: true })
   registrationEnc!: string | null;
 
+  /** Where it came from; null on rows written before origins were recorded (they came from the configuration). */
+  @StringColumn('origin', 16, { nullable: true })
+  origin!: TargetOrigin | null;
+
   @TimestampColumn('created_at')
   createdAt!: Date;
 
   @TimestampColumn('updated_at')
   updatedAt!: Date;
+}
+
+/** A target's origin, `config` for rows from before origins were recorded. */
+export function targetOriginOf(target: Pick<DeliveryTargetEntity, 'origin'>): TargetOrigin {
+  return target.origin ?? 'config';
 }

@@ -42,7 +42,7 @@ describe('SQL Server DDL of the migrations', () => {
   });
 
   it('qualifies every table with the configured schema', async () => {
-    const [migration] = await renderMigrationSql({
+    const [migration, , operatorControls] = await renderMigrationSql({
       driver: 'mssql',
       host: 'sqlserver.invalid',
       database: 'clr',
@@ -51,5 +51,9 @@ describe('SQL Server DDL of the migrations', () => {
     });
     const tables = migration.statements.filter((sql) => sql.startsWith('CREATE TABLE'));
     expect(tables.every((sql) => sql.startsWith('CREATE TABLE "publisher".'))).toBe(true);
+    expect(operatorControls.statements).toEqual([
+      'ALTER TABLE "publisher"."assertion_ledger" ADD "revoked_by" nvarchar(16)',
+      'ALTER TABLE "publisher"."delivery_targets" ADD "origin" nvarchar(16)',
+    ]);
   });
 });

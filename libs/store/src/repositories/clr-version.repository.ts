@@ -4,6 +4,7 @@ import { type StoreContext } from '../database/store-context';
 import { AssertionLedgerEntity } from '../entities/assertion-ledger.entity';
 import { ClrVersionEntity } from '../entities/clr-version.entity';
 import { RevocationEntity } from '../entities/revocation.entity';
+import { SyncRunEntity } from '../entities/sync-run.entity';
 import { StoreError } from '../store.errors';
 import {
   chunks,
@@ -44,6 +45,15 @@ export interface LatestVersionQuery {
 export interface LatestVersionPage {
   total: number;
   versions: ClrVersionEntity[];
+}
+
+/** A learner as last published: who (ref and SIS id) and from which SIS source. */
+export interface PublishedLearner {
+  learnerRef: string;
+  /** The SIS learner id (personal data: for a republish run's plan only, never logged). */
+  learnerId: string;
+  /** The SIS source of the run that built the latest version; null when no run built it. */
+  source: string | null;
 }
 
 /** A version without its documents. */
@@ -170,6 +180,54 @@ export class ClrVersionRepository {
       const rows = await query.getRawMany<{ learnerRef: string; latestVersion: number | string }>();
       return rows.map((row) => ({ learnerRef: row.learnerRef, latestVersion: Number(row.latestVersion) }));
     });
+  }
+
+  /**
+   * Every learner with a version, as last published (SIS id and source of the latest version),
+   * in ref order; page with `afterRef`. Only those of the given refs when `learnerRefs` is set
+   * (then unpaged: all of them, 500 refs per query).
+   */
+  async publishedLearners(
+    options: { learnerRefs?: readonly string[]; afterRef?: string; limit?: number } = {},
+  ): Promise<PublishedLearner[]> {
+    const latest = (refs: readonly string[] | undefined, limit: number) =>
+      this.ctx.run(async (m) => {
+        const query = m
+          .createQueryBuilder(ClrVersionEntity, 'v')
+          .leftJoin(SyncRunEntity, 'r', 'r.id = v.runId')
+          .select('v.learnerRef', 'learnerRef')
+          .addSelect('v.learnerId', 'learnerId')
+          .addSelect('r.source', 'source')
+          .where(
+            (sub) =>
+              `v.version = ${sub
+                .subQuery()
+                .select('MAX(w.version)')
+                .from(ClrVersionEntity, 'w')
+                .where('w.learnerRef = v.learnerRef')
+                .getQuery()}`,
+          )
+          .orderBy('v.learnerRef', 'ASC')
+          .limit(limit);
+        if (refs !== undefined) query.andWhere({ learnerRef: In([...refs]) });
+        if (options.afterRef !== undefined)
+          query.andWhere('v.learnerRef > :afterRef', { afterRef: options.afterRef });
+        const rows = await query.getRawMany<{
+          learnerRef: string;
+          learnerId: string;
+          source: string | null;
+        }>();
+        return rows.map((row) => ({
+          learnerRef: row.learnerRef,
+          learnerId: String(row.learnerId),
+          source: row.source ?? null,
+        }));
+      });
+    if (options.learnerRefs === undefined) return latest(undefined, limitOf(options.limit, 500, 10_000));
+    const found: PublishedLearner[] = [];
+    for (const refs of chunks([...new Set(options.learnerRefs)]))
+      found.push(...(await latest(refs, refs.length)));
+    return found;
   }
 
   /**

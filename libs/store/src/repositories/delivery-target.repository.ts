@@ -5,8 +5,11 @@ import {
   PAYLOAD_FORMS,
   type PayloadForm,
   TARGET_AUTH_MODES,
+  TARGET_ORIGINS,
   type TargetAuthMode,
+  type TargetOrigin,
 } from '../entities/delivery-target.entity';
+import { DeliveryEntity } from '../entities/delivery.entity';
 import { StoreError } from '../store.errors';
 import { newId, optionalText, requireInt, requireOneOf, requireText } from './repository-helpers';
 
@@ -25,6 +28,8 @@ export interface DeliveryTargetInput {
   timeoutMs: number;
   enabled: boolean;
   discoveryUrl?: string | null;
+  /** Where the target comes from; default `config`. An upsert by name sets it. */
+  origin?: TargetOrigin;
 }
 
 /** The outcome of an RFC 7591 dynamic registration, to keep. */
@@ -90,6 +95,20 @@ export class DeliveryTargetRepository {
         order: { name: 'ASC' },
       }),
     );
+  }
+
+  /**
+   * Deletes a target that never got a delivery (e.g. a runtime target whose registration
+   * failed). False for an unknown id; `INVALID_ARGUMENT` when deliveries refer to it.
+   */
+  async delete(id: string): Promise<boolean> {
+    return this.ctx.transaction(async (m) => {
+      if (await m.existsBy(DeliveryEntity, { targetId: id })) {
+        throw new StoreError('INVALID_ARGUMENT', `delivery target ${id} has deliveries; disable it instead`);
+      }
+      const result = await m.delete(DeliveryTargetEntity, { id });
+      return (result.affected ?? 0) > 0;
+    });
   }
 
   /** Turns a target on or off; false for an unknown name. */
@@ -199,5 +218,6 @@ function checkTarget(
     timeoutMs: requireInt(input.timeoutMs, `${where}: timeoutMs`, 1),
     enabled: input.enabled,
     discoveryUrl: optionalText(input.discoveryUrl, `${where}: discoveryUrl`, 500),
+    origin: requireOneOf(input.origin ?? 'config', TARGET_ORIGINS, `${where}: origin`),
   };
 }

@@ -29,3 +29,7 @@ CREATE INDEX "IDX_run_batches_run_status" ON "run_batches" ("run_id", "status");
 CREATE TABLE "sync_run_slots" ("source" nvarchar(100) NOT NULL, "run_id" nvarchar(36) NOT NULL, "acquired_at" datetime2(3) NOT NULL, CONSTRAINT "PK_444e3885df3a5a80ff92e91356d" PRIMARY KEY ("source"));
 CREATE TABLE "signing_key_owners" ("document_id" nvarchar(200) NOT NULL, "kid" nvarchar(128) NOT NULL, "owner_id" nvarchar(400) NOT NULL, "created_at" datetime2(3) NOT NULL, CONSTRAINT "PK_a388fa064dfbaee43d4becbe387" PRIMARY KEY ("document_id"));
 CREATE INDEX "IDX_signing_key_owners_kid" ON "signing_key_owners" ("kid");
+
+-- OperatorControls1764500000000
+ALTER TABLE "assertion_ledger" ADD "revoked_by" nvarchar(16);
+ALTER TABLE "delivery_targets" ADD "origin" nvarchar(16);
