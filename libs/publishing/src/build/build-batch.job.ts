@@ -16,6 +16,7 @@ import { type BatchComposer } from './batch-composer';
 import { forEachConcurrently } from './concurrency';
 import { type LearnerPublisher, type PublishContext } from './learner-publisher';
 import { learnerRefOf } from './learner-ref';
+import { withoutWithheld } from './withheld-assertions';
 
 /** Learners of a batch published at once: signing of one overlaps the store writes of another. */
 export const DEFAULT_LEARNER_CONCURRENCY = 4;
@@ -57,7 +58,8 @@ interface BatchTally {
 
 /**
  * BuildBatch: composes a batch's learners (one batched SIS read, map, validate with the fast
- * JSON-LD term check), and publishes each: invalid CLRs are reported as problems and never signed;
+ * JSON-LD term check), and publishes each (without the assertions an operator revoked): invalid
+ * CLRs are reported as problems and never signed;
  * unchanged ones (same content hash) are counted; changed ones are signed, stored and get their
  * deliveries, whose DeliverClr jobs are queued after the learner's transaction commits. The
  * batch's counters and problems are added when the batch is settled, exactly once, and the
@@ -120,10 +122,12 @@ export class BuildBatchJob {
     const plan = await store.plans.get(run.id);
     const request = plan === null ? {} : parseRunRequest(plan);
     const issuedOn = `${run.createdAt.toISOString().slice(0, 19)}Z`;
-    const [{ compositions, records }, latest, targets] = await Promise.all([
+    const learnerRefs = learnerIds.map((id) => learnerRefOf(ids, id));
+    const [{ compositions, records }, latest, targets, withheld] = await Promise.all([
       this.deps.composer.compose(learnerIds, { issuedOn, sourceName: run.source }),
-      store.versions.latestSummaries(learnerIds.map((id) => learnerRefOf(ids, id))),
+      store.versions.latestSummaries(learnerRefs),
       store.targets.list({ enabled: true }),
+      store.ledger.withheldFor(learnerRefs),
     ]);
     const context: PublishContext = {
       runId: run.id,
@@ -195,7 +199,8 @@ export class BuildBatchJob {
       const outcome = await this.deps.publisher.publish(
         learnerRef,
         composition.learnerId,
-        composition.clr,
+        // What an operator revoked stays out, though its SIS row is still there.
+        withoutWithheld(composition.clr, withheld.get(learnerRef)),
         learnerRecords,
         previous,
         context,

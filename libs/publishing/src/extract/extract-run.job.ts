@@ -38,8 +38,9 @@ export interface ExtractRunJobDeps {
  * page every learner, then add the learners the store still holds active assertions for and the
  * SIS no longer has (the build finds them gone and revokes); incremental runs page the learners
  * changed since the committed watermark (less the overlap), and all of them when there is none;
- * republish runs batch the ids they were given. The high watermark is taken before any paging,
- * kept on the run, and committed only when the run succeeds.
+ * republish runs batch the ids they were given. The high watermark (full and incremental runs;
+ * a republish leaves it where it is) is taken before any paging, kept on the run, and committed
+ * only when the run succeeds.
  */
 export class ExtractRunJob {
   private readonly batchSize: number;
@@ -86,7 +87,9 @@ export class ExtractRunJob {
   ): Promise<{ batches: number; learners: number }> {
     const { store } = this.deps;
     const reader = this.deps.readers.get(run.source);
-    if (parseWatermarks(run)[RUN_WATERMARK_KEY] === undefined) {
+    // A republish reads only the learners it names: moving the source's watermark would make the
+    // next incremental run skip every other learner's changes made before it.
+    if (run.mode !== 'republish' && parseWatermarks(run)[RUN_WATERMARK_KEY] === undefined) {
       const high = await reader.highWatermark();
       if (high !== null) await store.runs.setPendingWatermarks(run.id, { [RUN_WATERMARK_KEY]: high });
     }

@@ -1,0 +1,124 @@
+import { type PublisherStore, RUN_STATUSES, type RunStatus } from '@app/store';
+import { type SyncRunService } from '../runs/sync-run.service';
+import { type OperationActor, actorDetails } from './operation-actor';
+import { OperationError, invalidField } from './operation.error';
+import { type RunDetailView, type RunListItem, type RunView, runListItem, runView } from './operation-views';
+import { type Page, type PageRequest, integerField, pageOf, pagingOf } from './paging';
+
+/** A sync an operator starts: a SIS source (default the first configured) and a mode. */
+export interface StartRunRequest {
+  source?: string;
+  mode: string;
+  /** Sign and store new versions even where nothing changed. */
+  force?: boolean;
+}
+
+export interface RunListRequest extends PageRequest {
+  source?: string;
+  status?: string;
+}
+
+export interface RunDetailRequest {
+  /** Problems after this id (the previous page's `problems.next`). */
+  problemsAfter?: number | string;
+  /** Problems per page: 1..500, default 50. */
+  problemsLimit?: number | string;
+}
+
+const START_MODES = ['full', 'incremental'] as const;
+
+/** Sync runs for operators: start one, list them, one with its progress and problems. */
+export class RunOperations {
+  constructor(
+    private readonly store: PublisherStore,
+    private readonly runs: SyncRunService,
+  ) {}
+
+  /**
+   * Starts a `full` or `incremental` run and records it in the audit log.
+   * @throws OperationError `INVALID_INPUT` (mode, source, force); SyncRunConflictError naming the
+   *   active run; SyncRunError `UNKNOWN_SOURCE`, `QUEUE_UNAVAILABLE`.
+   */
+  async start(request: StartRunRequest, by: OperationActor): Promise<RunView> {
+    if (!(START_MODES as readonly string[]).includes(request.mode)) {
+      throw invalidField('mode', `must be one of ${START_MODES.join(', ')}`);
+    }
+    if (
+      request.source !== undefined &&
+      (typeof request.source !== 'string' || request.source.trim() === '')
+    ) {
+      throw invalidField('source', 'must be the name of a configured SIS source');
+    }
+    if (request.force !== undefined && typeof request.force !== 'boolean') {
+      throw invalidField('force', 'must be true or false');
+    }
+    const run = await this.runs.trigger({
+      source: request.source,
+      mode: request.mode as (typeof START_MODES)[number],
+      trigger: by.via === 'cli' ? 'cli' : 'operator',
+      requestedBy: by.actor,
+      force: request.force === true,
+    });
+    await this.store.audit.append({
+      actor: by.actor,
+      action: 'run.start',
+      subject: run.id,
+      details: { source: run.source, mode: run.mode, force: request.force === true, ...actorDetails(by) },
+    });
+    return runView(await this.runs.summary(run.id, { problemLimit: 0 }));
+  }
+
+  /** Runs newest first, by source and status. */
+  async list(request: RunListRequest = {}): Promise<Page<RunListItem>> {
+    const paging = pagingOf(request);
+    const statuses = request.status === undefined ? undefined : statusesOf(request.status);
+    const rows = await this.store.runs.list({
+      ...(request.source !== undefined ? { source: request.source } : {}),
+      ...(statuses !== undefined ? { status: statuses } : {}),
+      limit: paging.limit + 1,
+      offset: paging.offset,
+    });
+    return pageOf(rows.map(runListItem), paging);
+  }
+
+  /**
+   * A run's progress and counters with a page of its problems (oldest first).
+   * @throws OperationError `NOT_FOUND` (`run_not_found`), `INVALID_INPUT` (problemsAfter, problemsLimit).
+   */
+  async detail(runId: string, request: RunDetailRequest = {}): Promise<RunDetailView> {
+    const after = integerField('problemsAfter', request.problemsAfter, 0, 2_147_483_647);
+    const limit = integerField('problemsLimit', request.problemsLimit, 1, 500) ?? 50;
+    const run = await this.store.runs.get(runId);
+    if (run === null) throw new OperationError('NOT_FOUND', 'run_not_found', `no run ${runId}`);
+    const [summary, problems] = await Promise.all([
+      this.runs.summary(runId, { problemLimit: 0 }),
+      this.store.runs.listProblems(runId, {
+        limit: limit + 1,
+        ...(after !== undefined ? { afterId: after } : {}),
+      }),
+    ]);
+    const items = problems.slice(0, limit).map((problem) => ({
+      id: problem.id,
+      recordSet: problem.recordSet,
+      key: problem.recordKey,
+      reason: problem.reason,
+      effect: problem.effect,
+      learnerRef: problem.learnerRef,
+    }));
+    return {
+      ...runView(summary),
+      problems: { items, next: problems.length > limit ? items[items.length - 1].id : null },
+    };
+  }
+}
+
+/** `succeeded`, or several comma-separated: `queued,running`. */
+function statusesOf(value: string): RunStatus[] {
+  const statuses = value.split(',').map((status) => status.trim());
+  for (const status of statuses) {
+    if (!(RUN_STATUSES as readonly string[]).includes(status)) {
+      throw invalidField('status', `must be one of ${RUN_STATUSES.join(', ')} (comma-separated for several)`);
+    }
+  }
+  return statuses as RunStatus[];
+}
