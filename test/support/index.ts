@@ -1,2 +1,3 @@
 export * from './services';
 export * from './sis-contract-database';
+export * from './oidc-issuer';

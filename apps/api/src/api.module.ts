@@ -1,17 +1,17 @@
 import { type AppConfig } from '@app/config';
 import { PublishingModule, type PublishingAppOptions, SyncSchedulingModule } from '@app/publishing';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { HealthController } from './health.controller';
+import { type ApiFoundationOptions, ApiFoundationModule } from './foundation/api-foundation.module';
 import { PublicClrModule } from './public/public-clr.module';
 
-export interface ApiModuleOptions extends PublishingAppOptions {
+export interface ApiModuleOptions extends PublishingAppOptions, ApiFoundationOptions {
   config: AppConfig;
   /** Register the configured sync schedules (default true; tests and a second api instance may say false). */
   schedules?: boolean;
 }
 
 /** The api app: HTTP endpoints, and the cron schedules that trigger sync runs. */
-@Module({ controllers: [HealthController] })
+@Module({})
 export class ApiModule {
   static forRoot(options: ApiModuleOptions): DynamicModule {
     return {
@@ -21,6 +21,7 @@ export class ApiModule {
           migrations: options.migrations,
           queuePrefix: options.queuePrefix,
         }),
+        ApiFoundationModule.forRoot(options),
         PublicClrModule,
         ...(options.schedules === false ? [] : [SyncSchedulingModule]),
       ],

@@ -3,6 +3,7 @@ export * from './clr-config.module';
 export * from './loader/config.loader';
 export { type Environment } from './loader/env-substitution';
 export { projectRoot, resolveFromRoot } from './loader/project-root';
+export * from './schema/admin-config.schema';
 export * from './schema/app-config.schema';
 export * from './schema/provider-api-config.schema';
 export * from './schema/publisher-config.schema';

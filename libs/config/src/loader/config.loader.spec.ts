@@ -71,6 +71,8 @@ describe('loadConfig', () => {
         CLR_STORE_PASSWORD: 'pw2',
         WALLET_CLIENT_ID: 'id',
         WALLET_CLIENT_SECRET: 'secret',
+        CLR_ADMIN_OPERATOR_TOKEN_SHA256: 'a'.repeat(64),
+        CLR_ADMIN_VIEWER_TOKEN_SHA256: 'B'.repeat(64),
       },
     });
     expect(config.publicBaseUrl).toBe('https://clr.example.edu');
@@ -86,6 +88,11 @@ describe('loadConfig', () => {
       'clientCredentials',
       'dynamicRegistration',
     ]);
+    expect(config.admin.tokens.map((token) => [token.name, token.role, token.sha256])).toEqual([
+      ['night-operator', 'operator', 'a'.repeat(64)],
+      ['dashboard', 'viewer', 'b'.repeat(64)],
+    ]);
+    expect(config.admin.oidc?.rolesClaim).toBe('realm_access.roles');
   });
 
   it('lists every unset secret of the production example in one error, each with its key path', () => {
@@ -104,9 +111,11 @@ describe('loadConfig', () => {
       'store.connection.password',
       'delivery.targets[0].auth.clientId',
       'delivery.targets[0].auth.clientSecret',
+      'admin.tokens[0].sha256',
+      'admin.tokens[1].sha256',
     ]);
     expect(issues[1].message).toMatch(/environment variable CLR_MASTER_KEY is not set/);
-    expect((error as Error).message).toMatch(/6 problems/);
+    expect((error as Error).message).toMatch(/8 problems/);
   });
 
   it('says when the file does not exist', () => {
@@ -416,6 +425,6 @@ describe('config files in the repository', () => {
   it('default.yaml labels its fixed secrets as demo-only', () => {
     const text = readFileSync(join(root, 'config/default.yaml'), 'utf8');
     expect(text).toContain(DEMO_ID_SECRET);
-    expect(text.match(/DEMO ONLY/g)?.length).toBe(2);
+    expect(text.match(/DEMO ONLY/g)?.length).toBe(3); // id secret, master key, admin token
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adminSchema, demoAdminSecretIssues } from './admin-config.schema';
 import { baseUrl } from './config-primitives';
 import {
   caseSchema,
@@ -45,6 +46,7 @@ export const appConfigSchema = z
     delivery: deliverySchema.default({}),
     http: httpSchema.default({}),
     logging: loggingSchema.default({}),
+    admin: adminSchema.default({}),
     /** Provider-read access (`GET /clrs`); absent: those routes answer 401. */
     providerApi: providerApiSchema.optional(),
     pipeline: pipelineSchema.default({}),
@@ -66,6 +68,7 @@ export const appConfigSchema = z
         message: 'is the public demo-only key; publishing beyond a loopback publicBaseUrl needs your own',
       });
     }
+    for (const issue of demoAdminSecretIssues(config.admin)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 /** The validated configuration of the whole publisher. */

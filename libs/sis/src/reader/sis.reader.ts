@@ -68,6 +68,7 @@ export class SisReader {
   private readonly dataSource: DataSource;
   private readonly sets: Readonly<Record<RecordSetName, ResolvedRecordSet>>;
   private readying: Promise<void> | undefined;
+  private connecting: Promise<void> | undefined;
 
   /** @throws SisError `SIS_CONFIG` when the source's record-set configuration does not fit the contract. */
   constructor(
@@ -106,30 +107,60 @@ export class SisReader {
   }
 
   private async connectAndVerify(): Promise<void> {
-    if (!this.dataSource.isInitialized) {
-      const missing = missingSqliteFile(this.source);
-      if (missing !== undefined) {
-        throw new SisError(
-          'SIS_UNAVAILABLE',
-          `SIS source "${this.name}": SQLite file not found: ${missing} (for the demo: clr-publisher demo-sis --out ${missing})`,
-        );
-      }
-      try {
-        await this.dataSource.initialize();
-      } catch (error) {
-        // Connection messages name hosts and logins, never row values.
-        throw new SisError(
-          'SIS_UNAVAILABLE',
-          `SIS source "${this.name}": cannot connect: ${driverMessage(error)}`,
-          [],
-          {
-            cause: error,
-          },
-        );
-      }
-    }
+    await this.connect();
     const problems = await verifySisSchema(this.dataSource, this.queries, this.sets);
     if (problems.length > 0) throw SisError.listing('SIS_SCHEMA', this.name, problems);
+  }
+
+  /**
+   * Whether the source answers: connects if needed and runs `SELECT 1` (no view is checked, so
+   * a health probe stays cheap).
+   * @throws SisError `SIS_UNAVAILABLE` when it cannot connect or the query fails.
+   */
+  async ping(): Promise<void> {
+    await this.connect();
+    try {
+      await this.dataSource.query('SELECT 1');
+    } catch (error) {
+      throw new SisError(
+        'SIS_UNAVAILABLE',
+        `SIS source "${this.name}": SELECT 1 failed: ${driverMessage(error)}`,
+        [],
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  // One initialisation at a time: ready() and ping() may race on a fresh reader.
+  private connect(): Promise<void> {
+    if (this.dataSource.isInitialized) return Promise.resolve();
+    this.connecting ??= this.openDataSource().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async openDataSource(): Promise<void> {
+    const missing = missingSqliteFile(this.source);
+    if (missing !== undefined) {
+      throw new SisError(
+        'SIS_UNAVAILABLE',
+        `SIS source "${this.name}": SQLite file not found: ${missing} (for the demo: clr-publisher demo-sis --out ${missing})`,
+      );
+    }
+    try {
+      await this.dataSource.initialize();
+    } catch (error) {
+      // Connection messages name hosts and logins, never row values.
+      throw new SisError(
+        'SIS_UNAVAILABLE',
+        `SIS source "${this.name}": cannot connect: ${driverMessage(error)}`,
+        [],
+        {
+          cause: error,
+        },
+      );
+    }
   }
 
   /** Closes the connection pool. */

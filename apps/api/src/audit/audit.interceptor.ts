@@ -1,0 +1,75 @@
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { type Request } from 'express';
+import { type Observable, catchError, concatMap, from, map, throwError } from 'rxjs';
+import { isAdminPath } from '../auth/admin-principal';
+import { type AdminRequest } from '../auth/current-admin.decorator';
+import { mapError } from '../errors/error-mapping';
+import { requestIdOf } from '../errors/request-id';
+import { AdminAuditService } from './admin-audit.service';
+import { AUDIT_KEY, type AuditSpec } from './audit.decorator';
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** `POST /admin/runs/:id/cancel` from the route the request matched. */
+export function defaultAction(req: Request): string {
+  const route = (req.route as { path?: unknown } | undefined)?.path;
+  return `${req.method} ${typeof route === 'string' ? route : req.path}`;
+}
+
+function subjectOf(spec: AuditSpec, req: Request, result: unknown): string | undefined {
+  const params = (req.params ?? {}) as Record<string, string | undefined>;
+  if (typeof spec.subject === 'function') return spec.subject(req, result);
+  if (typeof spec.subject === 'string') return params[spec.subject];
+  return params.id;
+}
+
+/**
+ * Global: every changing call (anything but GET/HEAD/OPTIONS) under /admin is written to the
+ * audit log once the handler has answered — who (the principal's actor), what (`@Audit`
+ * action or method and route), which subject, and the outcome with the request id. Succeeded
+ * calls are recorded before the response leaves, so a caller never sees an unaudited success.
+ * Calls refused by the guard (401/403) are not actions and go to the request log only.
+ */
+@Injectable()
+export class AuditInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly audit: AdminAuditService,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const req = context.switchToHttp().getRequest<Request & AdminRequest>();
+    if (READ_METHODS.has(req.method.toUpperCase()) || !isAdminPath(req.path)) return next.handle();
+    const spec = this.reflector.get<AuditSpec | undefined>(AUDIT_KEY, context.getHandler()) ?? {};
+    if (spec.auto === false) return next.handle();
+
+    const base = {
+      actor: req.adminPrincipal?.actor ?? 'unknown',
+      action: spec.action ?? defaultAction(req),
+    };
+    const requestId = requestIdOf(req);
+    return next.handle().pipe(
+      concatMap((result: unknown) =>
+        from(
+          this.audit.record({
+            ...base,
+            subject: subjectOf(spec, req, result),
+            details: { outcome: 'ok', requestId },
+          }),
+        ).pipe(map(() => result)),
+      ),
+      catchError((error: unknown) => {
+        const mapped = mapError(error);
+        return from(
+          this.audit.record({
+            ...base,
+            subject: subjectOf(spec, req, undefined),
+            details: { outcome: 'failed', requestId, status: mapped.status, errorCode: mapped.code },
+          }),
+        ).pipe(concatMap(() => throwError(() => error)));
+      }),
+    );
+  }
+}

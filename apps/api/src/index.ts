@@ -1,0 +1,15 @@
+export { ApiModule, type ApiModuleOptions } from './api.module';
+export { type CreateApiAppOptions, configureApiApp, createApiApp } from './create-api-app';
+export { exitOnSignals } from './graceful-shutdown';
+export { ApiError, type ApiErrorBody } from './errors/api-error';
+export { type MappedError, isOutage, mapError } from './errors/error-mapping';
+export { ApiExceptionFilter, PUBLIC_CLR_PREFIX, sendApiError } from './errors/api-exception.filter';
+export { type AdminPrincipal, defaultRoleFor, grants, isAdminPath } from './auth/admin-principal';
+export { AdminAuthenticator } from './auth/admin-authenticator';
+export { CurrentAdmin } from './auth/current-admin.decorator';
+export { Roles } from './auth/roles.decorator';
+export { Audit, type AuditSpec } from './audit/audit.decorator';
+export { type AdminAuditDetails, AdminAuditService } from './audit/admin-audit.service';
+export { AdminApi, ADMIN_BEARER } from './admin/admin-api.decorator';
+export { QUEUE_DASHBOARD_ROUTE } from './queues/queue-dashboard.module';
+export { ADMIN_DOCS_JSON_PATH, ADMIN_DOCS_PATH, adminOpenApiDocument } from './docs/admin-docs';

@@ -1,0 +1,67 @@
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { type NextFunction, type Request, type Response } from 'express';
+import { AdminAuditService } from '../audit/admin-audit.service';
+import { AdminAuthenticator } from '../auth/admin-authenticator';
+import { type AdminRequest } from '../auth/current-admin.decorator';
+import { sendApiError } from '../errors/api-exception.filter';
+import { mapError } from '../errors/error-mapping';
+import { requestIdOf } from '../errors/request-id';
+
+const BASIC_CHALLENGE = 'Basic realm="clr-publisher-admin", charset="UTF-8"';
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Bull Board runs its own Express app, which would announce itself; the api does not. */
+function hidePoweredBy(res: Response): void {
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = (name: string, value: number | string | readonly string[]) =>
+    name.toLowerCase() === 'x-powered-by' ? res : setHeader(name, value);
+}
+
+/**
+ * In front of Bull Board: an operator token (as for any changing /admin call: the dashboard
+ * retries, removes and promotes jobs) as a bearer or as the password of Basic credentials (what
+ * a browser can send), errors in the api's shape, and every changing dashboard call (retry,
+ * clean, pause ...) in the audit log once it has been answered.
+ */
+@Injectable()
+export class QueueDashboardAuthMiddleware implements NestMiddleware {
+  constructor(
+    private readonly authenticator: AdminAuthenticator,
+    private readonly audit: AdminAuditService,
+  ) {}
+
+  use(req: Request & AdminRequest, res: Response, next: NextFunction): void {
+    hidePoweredBy(res);
+    this.authenticator
+      .authenticate(req.headers.authorization, { allowBasic: true })
+      .then((principal) => {
+        req.adminPrincipal = principal;
+        this.authenticator.authorize(principal, 'operator');
+        if (!READ_METHODS.has(req.method.toUpperCase())) this.auditWhenAnswered(req, res, principal.actor);
+        next();
+      })
+      .catch((error: unknown) => {
+        const mapped = mapError(error);
+        // A browser prompts for Basic credentials (paste the token as the password) and then
+        // sends them with every request of the dashboard's own pages and API calls.
+        if (mapped.status === 401)
+          mapped.headers = { ...mapped.headers, 'WWW-Authenticate': BASIC_CHALLENGE };
+        sendApiError(req, res, mapped);
+      });
+  }
+
+  private auditWhenAnswered(req: Request, res: Response, actor: string): void {
+    const requestId = requestIdOf(req, res);
+    // The path inside the dashboard names the queue and job (`/api/queues/build/<jobId>/retry`): ids only.
+    const path = `${req.baseUrl}${req.path}`;
+    res.once('finish', () => {
+      const ok = res.statusCode < 400;
+      void this.audit.record({
+        actor,
+        action: `queues.${req.method.toLowerCase()}`,
+        subject: path,
+        details: { outcome: ok ? 'ok' : 'failed', requestId, status: res.statusCode },
+      });
+    });
+  }
+}
