@@ -1,6 +1,7 @@
 import { type AppConfig } from '@app/config';
 import { PublishingModule, type PublishingAppOptions, SyncSchedulingModule } from '@app/publishing';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AdminOperationsModule } from './admin/admin-operations.module';
 import { type ApiFoundationOptions, ApiFoundationModule } from './foundation/api-foundation.module';
 import { PublicClrModule } from './public/public-clr.module';
 
@@ -23,6 +24,7 @@ export class ApiModule {
         }),
         ApiFoundationModule.forRoot(options),
         PublicClrModule,
+        AdminOperationsModule,
         ...(options.schedules === false ? [] : [SyncSchedulingModule]),
       ],
     };
