@@ -58,16 +58,23 @@ export function httpLoggingOptions(options: HttpLoggingOptions): Options {
       res.setHeader('X-Request-Id', id);
       return id;
     },
+    // Our serializers see the raw objects: pino's wrappers would first copy every header and
+    // an error's message into a plain object.
+    wrapSerializers: false,
     serializers: {
       req: serializeRequest,
       res: serializeResponse,
       err: loggableError,
     },
     customLogLevel: (req, res, error) => {
-      if (error !== undefined || res.statusCode >= 500) return 'error';
+      const probe = quiet.has(pathOf(req.url));
+      if (error !== undefined || res.statusCode >= 500) return probe ? 'warn' : 'error';
       if (res.statusCode >= 400) return 'warn';
-      return quiet.has(pathOf(req.url)) ? 'debug' : 'info';
+      return probe ? 'debug' : 'info';
     },
+    // The request line says the status; what failed is logged by whoever caught it (with the
+    // request id), not as pino-http's stand-in "failed with status code 500" error.
+    customErrorObject: (_req, _res, _error, value: Record<string, unknown>) => ({ ...value, err: undefined }),
     customSuccessMessage: (req, res) => `${req.method ?? ''} ${pathOf(req.url)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method ?? ''} ${pathOf(req.url)} ${res.statusCode}`,
   };
