@@ -9,8 +9,7 @@ import { PublisherStore } from '@app/store';
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
-import { ApiModule } from '../../apps/api/src/api.module';
-import { configureApiApp } from '../../apps/api/src/create-api-app';
+import { ApiModule, configureApiApp } from '@app/api';
 
 /** Log lines the app wrote, parsed. */
 export class LogCapture extends Writable {

@@ -1,13 +1,10 @@
+import { type AdminPrincipal, Audit, CurrentAdmin, Roles } from '@app/api';
 import { ConfigError } from '@app/config';
 import { SyncRunConflictError } from '@app/publishing';
 import { SisError } from '@app/sis';
 import { StoreError } from '@app/store';
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
-import { Audit } from '../../apps/api/src/audit/audit.decorator';
-import { type AdminPrincipal } from '../../apps/api/src/auth/admin-principal';
-import { CurrentAdmin } from '../../apps/api/src/auth/current-admin.decorator';
-import { Roles } from '../../apps/api/src/auth/roles.decorator';
 
 /** Admin routes that exist only in these tests: each throws or changes in a known way. */
 @Controller('admin/test-ops')
