@@ -8,3 +8,4 @@ export {
   checkRegistrationRequest,
   type AcceptedRegistration,
 } from './oauth/registration-request';
+export * from './state/authorization-grants';

@@ -6,6 +6,7 @@ import { ClrsController } from './clrs/clrs.controller';
 import { ControlController } from './control/control.controller';
 import { AboutController } from './discovery/about.controller';
 import { DiscoveryController } from './discovery/discovery.controller';
+import { AuthorizationCodeModule } from './oauth/authorization/authorization-code.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { PROVIDER_OPTIONS, PROVIDER_STATE, type ResolvedProviderOptions } from './provider-options';
 import { type ProviderState } from './state/provider-state';
@@ -56,6 +57,7 @@ export class ProviderModule {
         ProviderCoreModule.forContext(context),
         DiscoveryModule,
         OAuthModule,
+        AuthorizationCodeModule,
         ClrsModule,
         ...(context.options.controlApi ? [ControlModule] : []),
       ],

@@ -36,7 +36,7 @@ export class ProviderEndpoints {
     return `${this.baseUrl}/oauth/token`;
   }
 
-  /** Named in discovery (it is required there); the authorization-code flow is not served yet. */
+  /** The authorization endpoint (authorization code + PKCE S256; auto-consent). */
   get authorizationUrl(): string {
     return `${this.baseUrl}/oauth/authorize`;
   }

@@ -3,6 +3,7 @@ import { type Request } from 'express';
 import { parseJson, readBoundedBody } from '../common/http-body';
 import { ProviderHttpError } from '../common/provider-http.error';
 import { PROVIDER_STATE } from '../provider-options';
+import { type AuthorizationGrant } from '../state/authorization-grants';
 import {
   type ClrCounts,
   type FaultSpec,
@@ -100,6 +101,39 @@ export class ControlController {
       throw badRequest('count must be an integer 1..1000');
     }
     this.state.rejectNextTokens(count);
+  }
+
+  /** `{ count? }`: the next authorization requests are answered `access_denied` (default once). */
+  @Post('deny-consent')
+  @HttpCode(204)
+  async denyConsent(@Req() request: Request): Promise<void> {
+    const body = await readControlBody(request);
+    const count = body['count'] ?? 1;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 1000) {
+      throw badRequest('count must be an integer 1..1000');
+    }
+    this.state.authorization.denyNextConsents(count);
+  }
+
+  /** Authorization-code grants (a user's consent to a client) and whether they are revoked. */
+  @Get('grants')
+  grants(): AuthorizationGrant[] {
+    return this.state.authorization.list();
+  }
+
+  /**
+   * `{ clientId? }`: revokes every live grant (of that client), as a user withdrawing consent
+   * at the wallet: its refresh tokens answer `invalid_grant`, its access tokens stop working.
+   */
+  @Post('revoke-grants')
+  @HttpCode(200)
+  async revokeGrants(@Req() request: Request): Promise<{ revoked: string[] }> {
+    const body = await readControlBody(request);
+    const clientId = body['clientId'];
+    if (clientId !== undefined && typeof clientId !== 'string') {
+      throw badRequest('clientId must be a string');
+    }
+    return { revoked: this.state.authorization.revokeAll(clientId) };
   }
 
   /** `{ expiresIn: seconds | null }`: `expires_in` of tokens issued from now; null restores. */

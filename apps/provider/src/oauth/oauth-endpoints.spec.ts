@@ -230,7 +230,7 @@ describe('token endpoint', () => {
 
   it.each([
     [{ grant_type: 'password' }, 'unsupported_grant_type'],
-    [{ grant_type: 'authorization_code', code: 'x' }, 'unsupported_grant_type'],
+    [{ grant_type: 'authorization_code', code: 'x' }, 'unauthorized_client'],
     [{}, 'invalid_request'],
   ])('answers 400 %p -> %s', async (body, error) => {
     const response = await tokenRequest(body, {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Clr, type PostClrPayload } from '@app/clr';
+import { AuthorizationGrants } from './authorization-grants';
 
 /** A client registered dynamically or passed in the options. */
 export interface RegisteredClient {
@@ -21,6 +22,8 @@ export interface IssuedToken {
   scopes: string[];
   /** Epoch ms. */
   expiresAt: number;
+  /** The authorization grant it was issued under (authorization-code flow); dies with it. */
+  grantId?: string;
 }
 
 /** One accepted CLR, keyed by its Clr `id`. */
@@ -85,6 +88,8 @@ export interface ClrCounts {
 export class ProviderState {
   readonly clients = new Map<string, RegisteredClient>();
   readonly tokens = new Map<string, IssuedToken>();
+  /** Authorization-code grants, codes, refresh tokens and their test switches. */
+  readonly authorization = new AuthorizationGrants();
   private readonly clrs = new Map<string, StoredClr>();
   private posts: ReceivedPost[] = [];
   private faults: PendingFault[] = [];
@@ -113,13 +118,19 @@ export class ProviderState {
     this.clients.set(client.clientId, client);
   }
 
-  issueToken(clientId: string, scopes: string[], now = Date.now()): IssuedToken & { expiresIn: number } {
+  issueToken(
+    clientId: string,
+    scopes: string[],
+    now = Date.now(),
+    grantId?: string,
+  ): IssuedToken & { expiresIn: number } {
     const expiresIn = this.tokenTtlOverride ?? this.defaultTokenTtlSeconds;
     const token: IssuedToken = {
       token: randomBytes(32).toString('base64url'),
       clientId,
       scopes,
       expiresAt: now + expiresIn * 1000,
+      ...(grantId === undefined ? {} : { grantId }),
     };
     this.tokens.set(token.token, token);
     this.tokensIssued += 1;
@@ -130,6 +141,10 @@ export class ProviderState {
   findToken(value: string, now = Date.now()): IssuedToken | 'unknown' | 'expired' {
     const token = this.tokens.get(value);
     if (token === undefined) return 'unknown';
+    if (token.grantId !== undefined && this.authorization.isRevoked(token.grantId)) {
+      this.tokens.delete(value);
+      return 'unknown';
+    }
     if (token.expiresAt <= now) {
       this.tokens.delete(value);
       return 'expired';
@@ -267,6 +282,7 @@ export class ProviderState {
     this.posts = [];
     this.faults = [];
     this.tokenRejections = 0;
+    this.authorization.clearConsentDenials();
     this.tokenTtlOverride = undefined;
     this.nextSeq = 1;
     this.tokenRequests = 0;
@@ -274,6 +290,7 @@ export class ProviderState {
     if (everything) {
       this.clients.clear();
       this.tokens.clear();
+      this.authorization.clear();
       for (const client of this.seedClients) this.addClient(client);
     }
   }
