@@ -9,4 +9,5 @@ export * from './schema/provider-api-config.schema';
 export * from './schema/publisher-config.schema';
 export * from './schema/pipeline-config.schema';
 export * from './schema/sis-config.schema';
+export * from './schema/wallets-config.schema';
 export { masterKeyBytes } from './schema/master-key';

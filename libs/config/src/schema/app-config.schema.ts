@@ -14,6 +14,7 @@ import {
 } from './publisher-config.schema';
 import { pipelineSchema } from './pipeline-config.schema';
 import { providerApiSchema } from './provider-api-config.schema';
+import { walletsSchema } from './wallets-config.schema';
 import { sisSchema } from './sis-config.schema';
 
 /**
@@ -50,6 +51,8 @@ export const appConfigSchema = z
     /** Provider-read access (`GET /clrs`); absent: those routes answer 401. */
     providerApi: providerApiSchema.optional(),
     pipeline: pipelineSchema.default({}),
+    /** Learner wallets (authorization code + PKCE); absent: no `/wallets` routes. */
+    wallets: walletsSchema.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
