@@ -36,6 +36,7 @@ export * from './repositories/run-slot.repository';
 export * from './repositories/signing-key-owner.repository';
 export * from './repositories/signing-key.repository';
 export * from './repositories/sync-run.repository';
+export * from './repositories/wallet.repository';
 export * from './repositories/watermark.repository';
 export * from './store-options';
 export * from './store.errors';

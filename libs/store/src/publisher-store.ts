@@ -18,6 +18,7 @@ import { RunSlotRepository } from './repositories/run-slot.repository';
 import { SigningKeyOwnerRepository } from './repositories/signing-key-owner.repository';
 import { SigningKeyRepository } from './repositories/signing-key.repository';
 import { SyncRunRepository } from './repositories/sync-run.repository';
+import { WalletRepository } from './repositories/wallet.repository';
 import { WatermarkRepository } from './repositories/watermark.repository';
 import { type StoreOptions } from './store-options';
 
@@ -35,6 +36,7 @@ export interface StoreRepositories {
   readonly plans: RunPlanRepository;
   readonly slots: RunSlotRepository;
   readonly keyOwners: SigningKeyOwnerRepository;
+  readonly wallets: WalletRepository;
 }
 
 /**
@@ -64,6 +66,7 @@ function repositories(ctx: StoreContext, cipher: KeyCipher): StoreRepositories {
     plans: new RunPlanRepository(ctx),
     slots: new RunSlotRepository(ctx),
     keyOwners: new SigningKeyOwnerRepository(ctx),
+    wallets: new WalletRepository(ctx, cipher),
   };
 }
 
@@ -81,6 +84,7 @@ export class PublisherStore implements StoreRepositories {
   readonly plans: RunPlanRepository;
   readonly slots: RunSlotRepository;
   readonly keyOwners: SigningKeyOwnerRepository;
+  readonly wallets: WalletRepository;
 
   private readonly context: StoreContext;
 
@@ -105,6 +109,7 @@ export class PublisherStore implements StoreRepositories {
     this.plans = repos.plans;
     this.slots = repos.slots;
     this.keyOwners = repos.keyOwners;
+    this.wallets = repos.wallets;
   }
 
   /** Connects, handles the schema per `migrations`, and returns the open store. */

@@ -12,6 +12,7 @@ import {
 } from '../src';
 import { DeliveryEntity } from '../src/entities/delivery.entity';
 import { type StoreHarness, masterKey, rsaKeyPair, unique } from './store-harness';
+import { walletContract } from './wallet-contract';
 
 /** Settles promises and sorts them into values and store error codes. */
 async function settle<T>(
@@ -1202,4 +1203,6 @@ export function storeContract(makeHarness: () => StoreHarness): void {
       await expectStoreError(store.audit.append({ actor: '', action: 'x' }), 'INVALID_ARGUMENT', /actor/);
     });
   });
+
+  walletContract(() => store);
 }

@@ -255,6 +255,9 @@ export class DeliveryTargetService {
         }
         return this.register(target);
       }
+      case 'wallet':
+        // A learner's wallet connection posts with that learner's token (WalletTokenSource).
+        throw new DeliveryError('invalid_target', `target ${target.name} is a wallet connection`);
     }
   }
 

@@ -9,18 +9,20 @@ import {
   TimestampColumn,
 } from '../database/portable-column';
 
-export const TARGET_AUTH_MODES = ['client_credentials', 'dynamic_registration'] as const;
+/** `wallet`: a learner's wallet connection; posts with that learner's token (WalletConnectionEntity). */
+export const TARGET_AUTH_MODES = ['client_credentials', 'dynamic_registration', 'wallet'] as const;
 export type TargetAuthMode = (typeof TARGET_AUTH_MODES)[number];
 
 export const PAYLOAD_FORMS = ['signedClr', 'clr'] as const;
 /** `signedClr`: the compact JWS of the CLR; `clr`: the CLR JSON. */
 export type PayloadForm = (typeof PAYLOAD_FORMS)[number];
 
-export const TARGET_ORIGINS = ['config', 'runtime'] as const;
+export const TARGET_ORIGINS = ['config', 'runtime', 'wallet'] as const;
 /**
  * Where a target came from. `config`: `delivery.targets` of the configuration, synced by name at
  * worker start (a configured target that is no longer configured is disabled). `runtime`: added
- * by an operator (admin API or CLI); configuration syncs leave it alone.
+ * by an operator (admin API or CLI); configuration syncs leave it alone. `wallet`: one learner's
+ * wallet connection; only that learner's CLR versions get deliveries to it.
  */
 export type TargetOrigin = (typeof TARGET_ORIGINS)[number];
 

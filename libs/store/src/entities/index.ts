@@ -11,6 +11,9 @@ import { SyncProblemEntity } from './sync-problem.entity';
 import { SyncRunPlanEntity } from './sync-run-plan.entity';
 import { SyncRunSlotEntity } from './sync-run-slot.entity';
 import { SyncRunEntity } from './sync-run.entity';
+import { WalletAuthorizationEntity } from './wallet-authorization.entity';
+import { WalletClientEntity } from './wallet-client.entity';
+import { WalletConnectionEntity } from './wallet-connection.entity';
 import { WatermarkEntity } from './watermark.entity';
 
 export * from './assertion-ledger.entity';
@@ -26,6 +29,9 @@ export * from './sync-problem.entity';
 export * from './sync-run-plan.entity';
 export * from './sync-run-slot.entity';
 export * from './sync-run.entity';
+export * from './wallet-authorization.entity';
+export * from './wallet-client.entity';
+export * from './wallet-connection.entity';
 export * from './watermark.entity';
 
 /** Every entity of the publisher's store. */
@@ -44,4 +50,7 @@ export const STORE_ENTITIES = [
   RunBatchEntity,
   SyncRunSlotEntity,
   SigningKeyOwnerEntity,
+  WalletClientEntity,
+  WalletAuthorizationEntity,
+  WalletConnectionEntity,
 ] as const;

@@ -1,12 +1,19 @@
 import { InitialSchema1764300000000 } from './1764300000000-initial-schema.migration';
 import { RunPipeline1764400000000 } from './1764400000000-run-pipeline.migration';
 import { OperatorControls1764500000000 } from './1764500000000-operator-controls.migration';
+import { LearnerWallets1764600000000 } from './1764600000000-learner-wallets.migration';
 
-export { InitialSchema1764300000000, OperatorControls1764500000000, RunPipeline1764400000000 };
+export {
+  InitialSchema1764300000000,
+  LearnerWallets1764600000000,
+  OperatorControls1764500000000,
+  RunPipeline1764400000000,
+};
 
 /** The store's migrations, oldest first. Append new ones; never edit a released one. */
 export const STORE_MIGRATIONS = [
   InitialSchema1764300000000,
   RunPipeline1764400000000,
   OperatorControls1764500000000,
+  LearnerWallets1764600000000,
 ] as const;

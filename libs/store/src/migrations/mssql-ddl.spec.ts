@@ -30,7 +30,7 @@ describe('SQL Server DDL of the migrations', () => {
   it('uses Unicode strings, nvarchar(max) for large text and datetime2(3) for timestamps', async () => {
     const ddl = await render();
     const creates = ddl.split('\n').filter((line) => line.startsWith('CREATE TABLE'));
-    expect(creates).toHaveLength(14);
+    expect(creates).toHaveLength(17);
     expect(ddl).not.toMatch(/" (varchar|text|ntext|datetime|timestamp)\b/);
     expect(ddl).toMatch(/"unsigned_json" nvarchar\(MAX\) NOT NULL/);
     expect(ddl).toMatch(/"signed_payload" nvarchar\(MAX\),/);

@@ -88,13 +88,18 @@ export class DeliveryTargetRepository {
   }
 
   /** All targets by name; only enabled (or disabled) ones when asked. */
-  async list(options: { enabled?: boolean } = {}): Promise<DeliveryTargetEntity[]> {
-    return this.ctx.run((m) =>
+  /**
+   * Targets by name. Learners' wallet connections (origin `wallet`) are left out unless
+   * `wallets: true`: every learner's CLR goes to the others, only one learner's to a wallet.
+   */
+  async list(options: { enabled?: boolean; wallets?: boolean } = {}): Promise<DeliveryTargetEntity[]> {
+    const rows = await this.ctx.run((m) =>
       m.find(DeliveryTargetEntity, {
         where: options.enabled === undefined ? {} : { enabled: options.enabled },
         order: { name: 'ASC' },
       }),
     );
+    return options.wallets === true ? rows : rows.filter((row) => row.origin !== 'wallet');
   }
 
   /**

@@ -33,3 +33,10 @@ CREATE INDEX "IDX_signing_key_owners_kid" ON "signing_key_owners" ("kid");
 -- OperatorControls1764500000000
 ALTER TABLE "assertion_ledger" ADD "revoked_by" nvarchar(16);
 ALTER TABLE "delivery_targets" ADD "origin" nvarchar(16);
+
+-- LearnerWallets1764600000000
+CREATE TABLE "wallet_clients" ("host" nvarchar(255) NOT NULL, "base_url" nvarchar(500) NOT NULL, "authorization_url" nvarchar(500) NOT NULL, "token_url" nvarchar(500) NOT NULL, "scopes_offered" nvarchar(1000) NOT NULL, "client_id" nvarchar(255) NOT NULL, "client_secret_enc" nvarchar(MAX), "redirect_uri" nvarchar(500) NOT NULL, "registration_enc" nvarchar(MAX), "created_at" datetime2(3) NOT NULL, "updated_at" datetime2(3) NOT NULL, CONSTRAINT "PK_94caddd65c3176cbd139c02a850" PRIMARY KEY ("host"));
+CREATE TABLE "wallet_authorizations" ("state_hash" nvarchar(64) NOT NULL, "learner_ref" nvarchar(128) NOT NULL, "wallet_host" nvarchar(255) NOT NULL, "code_verifier_enc" nvarchar(MAX) NOT NULL, "expires_at" datetime2(3) NOT NULL, "created_at" datetime2(3) NOT NULL, CONSTRAINT "PK_c54da2b825c83c4b3a118ded6e1" PRIMARY KEY ("state_hash"));
+CREATE INDEX "IDX_wallet_authorizations_expires" ON "wallet_authorizations" ("expires_at");
+CREATE TABLE "wallet_connections" ("id" nvarchar(36) NOT NULL, "learner_ref" nvarchar(128) NOT NULL, "wallet_host" nvarchar(255) NOT NULL, "target_id" nvarchar(36) NOT NULL, "status" nvarchar(16) NOT NULL, "scopes" nvarchar(1000) NOT NULL, "access_token_enc" nvarchar(MAX), "access_expires_at" datetime2(3), "refresh_token_enc" nvarchar(MAX), "status_reason" nvarchar(1000), "connected_at" datetime2(3) NOT NULL, "updated_at" datetime2(3) NOT NULL, CONSTRAINT "UQ_wallet_connections_learner_wallet" UNIQUE ("learner_ref", "wallet_host"), CONSTRAINT "FK_wallet_connections_target" FOREIGN KEY ("target_id") REFERENCES "delivery_targets" ("id") ON DELETE NO ACTION ON UPDATE NO ACTION, CONSTRAINT "PK_57d78c9c05e51957c08d5973f5d" PRIMARY KEY ("id"));
+CREATE INDEX "IDX_wallet_connections_target" ON "wallet_connections" ("target_id");
