@@ -25,3 +25,5 @@ export * from './job/delivery-settings';
 export * from './job/delivery-sweeper';
 export * from './job/delivery-services.factory';
 export * from './job/delivery.module';
+export * from './wallets/wallet-token.client';
+export * from './wallets/wallet-token.source';

@@ -12,6 +12,7 @@ import { decideAfterPost } from '../state/delivery-decision';
 import { DeliveryPayloadError, deliveryPayload } from '../state/delivery-payload';
 import { backoffPolicyOf } from '../state/delivery-retry-policy';
 import { type DeliveryTargetService } from '../targets/delivery-target.service';
+import { type WalletTokenSource } from '../wallets/wallet-token.source';
 import { type DeliveryQueue } from './delivery-queue';
 import { type DeliverySettings } from './delivery-settings';
 
@@ -54,6 +55,8 @@ export class DeliverClrJob {
     private readonly queue: DeliveryQueue,
     private readonly settings: DeliverySettings,
     private readonly httpOptions: HttpClientOptions = {},
+    /** Learners' wallet targets (authMode `wallet`); without it their deliveries die. */
+    private readonly wallets?: WalletTokenSource,
   ) {
     this.now = settings.now ?? (() => new Date());
     this.random = settings.random ?? Math.random;
@@ -152,6 +155,8 @@ export class DeliverClrJob {
       throw error;
     }
 
+    if (target.authMode === 'wallet') return this.deliverToWallet(claimed, target, payload, signal);
+
     let reregistered = false;
     let credentials: ClientCredentials;
     try {
@@ -184,6 +189,42 @@ export class DeliverClrJob {
       this.limiter.pauseUntil(target.id, this.now().getTime() + outcome.retryAfterSeconds * 1000);
     }
     return this.record(claimed, outcome, reregistered);
+  }
+
+  /**
+   * A learner's wallet: posted with that learner's token. A connection closed meanwhile, or a
+   * grant the wallet refused (`invalid_grant`, the connection is then broken), kills the
+   * delivery with its reason; everything else follows the usual decisions.
+   */
+  private async deliverToWallet(
+    claimed: DeliveryEntity,
+    target: DeliveryTargetEntity,
+    payload: PostClrPayload,
+    signal: AbortSignal | undefined,
+  ): Promise<DeliverClrOutcome> {
+    if (this.wallets === undefined) {
+      return this.dead(claimed, 'target_disabled', 'wallet deliveries are not set up in this process');
+    }
+    const auth = await this.wallets.prepare(target);
+    if (auth.kind === 'closed') return this.dead(claimed, 'wallet_disconnected', auth.reason);
+    const client = new PostClrClient(auth.tokens, { ...this.httpOptions, timeoutMs: target.timeoutMs });
+    const outcome = await client.post(
+      { baseUrl: target.baseUrl, credentials: auth.credentials },
+      payload,
+      signal,
+    );
+    if (
+      outcome.kind === 'rejected' &&
+      outcome.reason === 'token_rejected' &&
+      outcome.oauthError === 'invalid_grant'
+    ) {
+      return this.dead(
+        claimed,
+        'wallet_grant_revoked',
+        "the wallet refused the learner's grant (invalid_grant); the connection is broken until they connect again",
+      );
+    }
+    return this.record(claimed, outcome, false);
   }
 
   private async record(

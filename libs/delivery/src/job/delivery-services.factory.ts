@@ -8,6 +8,8 @@ import { type PublisherSoftware } from '../registration/client-registration';
 import { DynamicRegistrationClient } from '../registration/dynamic-registration.client';
 import { DeliveryTargetService } from '../targets/delivery-target.service';
 import { publisherSoftwareOf } from '../targets/publisher-software';
+import { WalletTokenClient } from '../wallets/wallet-token.client';
+import { WalletTokenSource } from '../wallets/wallet-token.source';
 import { DeliverClrJob } from './deliver-clr.job';
 import { type DeliveryQueue } from './delivery-queue';
 import { type DeliverySettings, deliverySettingsOf } from './delivery-settings';
@@ -15,7 +17,8 @@ import { DeliverySweeper } from './delivery-sweeper';
 
 export interface DeliveryServicesInit {
   /** The publisher store (or a transaction's repositories). */
-  store: Pick<StoreRepositories, 'deliveries' | 'versions' | 'targets' | 'audit'>;
+  store: Pick<StoreRepositories, 'deliveries' | 'versions' | 'targets' | 'audit'> &
+    Partial<Pick<StoreRepositories, 'wallets'>>;
   config: Pick<AppConfig, 'delivery' | 'institution' | 'publicBaseUrl'>;
   /** Where retries and sweeps queue deliver jobs. */
   queue: DeliveryQueue;
@@ -59,7 +62,12 @@ export function createDeliveryServices(init: DeliveryServicesInit): DeliveryServ
       ...(settings.now !== undefined ? { now: settings.now } : {}),
     },
   );
-  const job = new DeliverClrJob(init.store, targets, tokens, limiter, init.queue, settings, http);
+  // Learners' wallet connections post with the learner's token (refreshed at the wallet).
+  const wallets =
+    init.store.wallets === undefined
+      ? undefined
+      : new WalletTokenSource({ wallets: init.store.wallets }, new WalletTokenClient(http), settings.now);
+  const job = new DeliverClrJob(init.store, targets, tokens, limiter, init.queue, settings, http, wallets);
   const sweeper = new DeliverySweeper(init.store, init.queue, settings);
   return { targets, job, sweeper, tokens, limiter, settings, close: () => limiter.close() };
 }

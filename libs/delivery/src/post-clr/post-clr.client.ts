@@ -44,7 +44,7 @@ export class PostClrClient {
   private readonly userAgent: string;
 
   constructor(
-    private readonly tokens: OAuthTokenClient,
+    private readonly tokens: Pick<OAuthTokenClient, 'getToken' | 'invalidate'>,
     private readonly options: PostClrClientOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_POST_TIMEOUT_MS;

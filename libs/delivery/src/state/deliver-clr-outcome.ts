@@ -14,7 +14,11 @@ export type DeadReason =
   /** The target was disabled or removed from the configuration after the delivery was queued. */
   | 'target_disabled'
   /** The stored version cannot be sent in the target's form (e.g. no signature for signedClr). */
-  | 'payload_unavailable';
+  | 'payload_unavailable'
+  /** A learner's wallet connection was disconnected or broke before this delivery went out. */
+  | 'wallet_disconnected'
+  /** The wallet refused the learner's grant (`invalid_grant`): the connection is now broken. */
+  | 'wallet_grant_revoked';
 
 /**
  * What {@link DeliverClrJob.handle} did with one job. Every kind but `throttled` and `skipped`

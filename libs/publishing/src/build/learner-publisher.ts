@@ -3,7 +3,7 @@ import { type ClrIdFactory } from '@app/mapping';
 import { type LearnerRecords } from '@app/sis';
 import { type ClrVersionSummary, type PublisherStore, StoreError, type StoreRepositories } from '@app/store';
 import { type SigningKeyService } from '../keys/signing-key.service';
-import { clrContentHash } from './content-hash';
+import { unsignedClrDocuments } from './content-hash';
 import { issuedAssertions, issuersInStoredClr, issuingProfiles } from './ledger-entries';
 
 /** Why an assertion leaves a learner's CLR: its SIS row was deleted or no longer qualifies. */
@@ -59,7 +59,8 @@ export class LearnerPublisher {
     latest: ClrVersionSummary | undefined,
     context: PublishContext,
   ): Promise<LearnerPublication> {
-    const contentHash = clrContentHash(clr);
+    // One serialisation gives the stored unsigned JSON and the hash the diff compares.
+    const { json: unsignedJson, contentHash } = unsignedClrDocuments(clr);
     if (latest !== undefined && latest.contentHash === contentHash) {
       if (latest.runId === context.runId) return this.replayed(latest, context, signedCount(clr));
       if (!context.force) return { kind: 'unchanged' };
@@ -77,7 +78,7 @@ export class LearnerPublisher {
           contentHash,
           clrId: clr.id,
           signedPayload: signed.signedClr,
-          unsignedJson: JSON.stringify(clr),
+          unsignedJson,
           issuedOn: new Date(context.issuedOn),
           keyId: active.kid,
           runId: context.runId,
@@ -175,9 +176,11 @@ export class LearnerPublisher {
     version: number,
     targetIds: readonly string[],
   ): Promise<string[]> {
-    if (targetIds.length === 0) return [];
-    for (const targetId of targetIds) await tx.deliveries.supersedeOlder(learnerRef, targetId, version);
-    return (await tx.deliveries.createDeliveries(versionId, targetIds)).created;
+    // Besides the institution's targets, the learner's own active wallet connections.
+    const all = [...new Set([...targetIds, ...(await tx.wallets.activeTargetIds(learnerRef))])];
+    if (all.length === 0) return [];
+    for (const targetId of all) await tx.deliveries.supersedeOlder(learnerRef, targetId, version);
+    return (await tx.deliveries.createDeliveries(versionId, all)).created;
   }
 
   /** Revokes the learner's active assertions not in `keep`, each on its issuer's list. */

@@ -1,0 +1,154 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { CLR_SCOPES } from '@app/clr';
+import { type WalletConnectionEntity } from '@app/store';
+import { type DeliveryServices, createDeliveryServices } from '../job/delivery-services.factory';
+import { DeliveryTestBed, RecordingQueue, clrIdOf, testConfig } from '../job/delivery-job.test-kit';
+import { authorizationCodeRegistration } from '../registration/client-registration';
+import { DynamicRegistrationClient } from '../registration/dynamic-registration.client';
+import { WalletTokenClient } from './wallet-token.client';
+
+const REDIRECT = 'http://127.0.0.1:3999/wallets/callback';
+
+let bed: DeliveryTestBed;
+let services: DeliveryServices;
+let queue: RecordingQueue;
+let walletHost: string;
+const tokenClient = new WalletTokenClient();
+
+beforeAll(async () => {
+  bed = await DeliveryTestBed.start();
+  queue = new RecordingQueue();
+  services = createDeliveryServices({ store: bed.store, config: testConfig([]), queue });
+  walletHost = new URL(bed.provider.baseUrl).host;
+  const registered = await new DynamicRegistrationClient().register(
+    bed.provider.endpoints.registrationUrl,
+    authorizationCodeRegistration(
+      {
+        clientName: 'Test publisher',
+        clientUri: 'http://127.0.0.1:3999/',
+        logoUri: 'http://127.0.0.1:3999/logo.png',
+        tosUri: 'http://127.0.0.1:3999/tos',
+        policyUri: 'http://127.0.0.1:3999/privacy',
+        softwareId: 'clr-publisher',
+        softwareVersion: 'test',
+      },
+      [REDIRECT],
+    ),
+  );
+  await bed.store.wallets.saveClient({
+    host: walletHost,
+    baseUrl: bed.provider.baseUrl,
+    authorizationUrl: bed.provider.endpoints.authorizationUrl,
+    tokenUrl: bed.provider.endpoints.tokenUrl,
+    scopesOffered: [CLR_SCOPES.replace],
+    clientId: registered.clientId,
+    clientSecret: registered.clientSecret,
+    redirectUri: REDIRECT,
+    registration: { client_id: registered.clientId },
+  });
+});
+afterAll(async () => {
+  services?.close();
+  await bed?.close();
+});
+
+/** The learner consents at the stand-in wallet (auto-consent); the code is exchanged with PKCE. */
+async function connect(learner: string): Promise<WalletConnectionEntity> {
+  const client = (await bed.store.wallets.clientFor(walletHost))!;
+  const verifier = randomBytes(32).toString('base64url');
+  const url = new URL(client.authorizationUrl);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: client.clientId,
+    redirect_uri: REDIRECT,
+    scope: CLR_SCOPES.replace,
+    state: 's',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  }).toString();
+  const answer = await fetch(url, { redirect: 'manual' });
+  const code = new URL(answer.headers.get('location')!).searchParams.get('code')!;
+  const tokens = await tokenClient.exchangeCode(
+    {
+      tokenUrl: client.tokenUrl,
+      clientId: client.clientId,
+      clientSecret: bed.store.wallets.clientSecret(client)!,
+    },
+    { code, redirectUri: REDIRECT, codeVerifier: verifier },
+  );
+  return bed.store.wallets.connect({
+    learnerRef: `ref-${learner}`,
+    walletHost,
+    baseUrl: bed.provider.baseUrl,
+    scopes: [CLR_SCOPES.replace],
+    accessToken: tokens.accessToken,
+    accessExpiresAt: tokens.expiresIn === null ? null : new Date(Date.now() + tokens.expiresIn * 1000),
+    refreshToken: tokens.refreshToken,
+  });
+}
+
+async function deliverLatest(learner: string, connection: WalletConnectionEntity, name?: string) {
+  const version = await bed.seedVersion(learner, name);
+  const [delivery] = await bed.deliver(version, [connection.targetId]);
+  return services.job.handle({ deliveryId: delivery.id });
+}
+
+describe('deliveries to a learner wallet', () => {
+  it('posts with the learner token and redelivers a new version', async () => {
+    const connection = await connect('w1');
+    expect(await deliverLatest('w1', connection)).toMatchObject({ kind: 'delivered', status: 201 });
+    expect(await deliverLatest('w1', connection, 'Record, regraded')).toMatchObject({
+      kind: 'delivered',
+      status: 200,
+    });
+    expect(bed.provider.state.getClr(clrIdOf('w1'))?.clr.name).toBe('Record, regraded');
+  });
+
+  it('refreshes an expired access token and stores the rotated refresh token', async () => {
+    const connection = await connect('w2');
+    const before = bed.store.wallets.tokens(connection);
+    // The stored access token has expired (as far as we know): the next delivery refreshes.
+    await bed.store.wallets.saveTokens(connection.id, {
+      accessToken: before.accessToken!,
+      accessExpiresAt: new Date(Date.now() - 1000),
+    });
+    expect(await deliverLatest('w2', connection)).toMatchObject({ kind: 'delivered', status: 201 });
+    const after = bed.store.wallets.tokens((await bed.store.wallets.get(connection.id))!);
+    expect(after.accessToken).not.toBe(before.accessToken);
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(after.refreshToken).not.toBeNull();
+  });
+
+  it('refreshes once when the wallet answers 401 to a token it forgot', async () => {
+    const connection = await connect('w3');
+    bed.provider.state.tokens.clear();
+    const outcome = await deliverLatest('w3', connection);
+    expect(outcome).toMatchObject({ kind: 'delivered', tokenRefreshed: true });
+  });
+
+  it('marks the connection broken on invalid_grant and kills its deliveries with the reason', async () => {
+    const connection = await connect('w4');
+    bed.provider.state.authorization.revokeAll();
+    const outcome = await deliverLatest('w4', connection);
+    expect(outcome).toMatchObject({ kind: 'dead', reason: 'wallet_grant_revoked' });
+    const stored = (await bed.store.wallets.get(connection.id))!;
+    expect(stored.status).toBe('broken');
+    expect(stored.statusReason).toMatch(/invalid_grant/);
+    expect(bed.store.wallets.tokens(stored)).toEqual({ accessToken: null, refreshToken: null });
+    expect(await bed.store.wallets.activeTargetIds('ref-w4')).toEqual([]);
+    // Anything still queued for it dies as well.
+    expect(await deliverLatest('w4', connection)).toMatchObject({ kind: 'dead', reason: 'target_disabled' });
+  });
+
+  it('stops after a disconnect: the pending delivery dies, nothing reaches the wallet', async () => {
+    const connection = await connect('w5');
+    const version = await bed.seedVersion('w5');
+    const [delivery] = await bed.deliver(version, [connection.targetId]);
+    await bed.store.wallets.disconnect(connection.id, 'disconnected by the learner');
+    expect(await services.job.handle({ deliveryId: delivery.id })).toMatchObject({
+      kind: 'dead',
+      reason: 'target_disabled',
+    });
+    expect(bed.postsFor('w5')).toEqual([0, 0]);
+  });
+});

@@ -1,0 +1,130 @@
+import { type DeliveryTargetEntity, type StoreRepositories, type WalletConnectionEntity } from '@app/store';
+import { DeliveryError } from '../errors/delivery-error';
+import { type AccessToken, type ClientCredentials, type OAuthTokenClient } from '../oauth/oauth-token.client';
+import { type WalletClientCredentials, type WalletTokenClient } from './wallet-token.client';
+
+/** Refresh this long before the stored access token expires, ms. */
+const EXPIRY_SKEW_MS = 30_000;
+
+/** What a wallet delivery posts with: a token provider bound to one connection. */
+export type WalletPostAuth =
+  | {
+      kind: 'ready';
+      connection: WalletConnectionEntity;
+      /** Hands PostClrClient this learner's token (refreshing it; 401 -> refresh once). */
+      tokens: Pick<OAuthTokenClient, 'getToken' | 'invalidate'>;
+      credentials: ClientCredentials;
+    }
+  | { kind: 'closed'; reason: string };
+
+/**
+ * The learner's tokens for a wallet target: the stored access token while it lives, else a
+ * refresh at the wallet's token endpoint (rotated refresh tokens are stored). A refused grant
+ * (`invalid_grant`) marks the connection broken (tokens deleted, target disabled) and surfaces
+ * as a `token_rejected` DeliveryError with `oauthError: invalid_grant`.
+ */
+export class WalletTokenSource {
+  private readonly refreshing = new Map<string, Promise<AccessToken>>();
+
+  constructor(
+    private readonly store: Pick<StoreRepositories, 'wallets'>,
+    private readonly client: WalletTokenClient,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Binds a wallet target to its connection and the wallet's client. */
+  async prepare(target: DeliveryTargetEntity): Promise<WalletPostAuth> {
+    const connection = await this.store.wallets.byTarget(target.id);
+    if (connection === null) return { kind: 'closed', reason: 'no wallet connection owns this target' };
+    if (connection.status !== 'active') {
+      return { kind: 'closed', reason: `the wallet connection is ${connection.status}` };
+    }
+    const walletClient = await this.store.wallets.clientFor(connection.walletHost);
+    const secret = walletClient === null ? null : this.store.wallets.clientSecret(walletClient);
+    if (walletClient === null || secret === null) {
+      return { kind: 'closed', reason: 'the publisher has no client at this wallet' };
+    }
+    const client: WalletClientCredentials = {
+      tokenUrl: walletClient.tokenUrl,
+      clientId: walletClient.clientId,
+      clientSecret: secret,
+    };
+    const scopes = connection.scopes.split(' ').filter((scope) => scope !== '');
+    let refused: string | undefined;
+    return {
+      kind: 'ready',
+      connection,
+      credentials: { ...client, scopes },
+      tokens: {
+        getToken: () => this.token(connection.id, client, scopes, refused),
+        invalidate: (_credentials, value) => {
+          refused = value;
+        },
+      },
+    };
+  }
+
+  private async token(
+    connectionId: string,
+    client: WalletClientCredentials,
+    scopes: string[],
+    refused: string | undefined,
+  ): Promise<AccessToken> {
+    const current = await this.store.wallets.get(connectionId);
+    if (current?.status !== 'active') {
+      throw new DeliveryError('token_rejected', 'The wallet connection is no longer active', {
+        oauthError: 'invalid_grant',
+      });
+    }
+    const { accessToken } = this.store.wallets.tokens(current);
+    const now = this.now().getTime();
+    const expiresAt = current.accessExpiresAt?.getTime() ?? Number.POSITIVE_INFINITY;
+    if (accessToken !== null && accessToken !== refused && expiresAt - EXPIRY_SKEW_MS > now) {
+      return { value: accessToken, scopes, expiresAt, refreshAt: expiresAt - EXPIRY_SKEW_MS };
+    }
+    // One refresh per connection at a time in this process: refresh tokens rotate, and a
+    // second use of the same one would make the wallet revoke the grant.
+    const pending = this.refreshing.get(connectionId);
+    if (pending !== undefined) return pending;
+    const work = this.refresh(current, client, scopes).finally(() => this.refreshing.delete(connectionId));
+    this.refreshing.set(connectionId, work);
+    return work;
+  }
+
+  private async refresh(
+    connection: WalletConnectionEntity,
+    client: WalletClientCredentials,
+    scopes: string[],
+  ): Promise<AccessToken> {
+    const { refreshToken } = this.store.wallets.tokens(connection);
+    if (refreshToken === null) {
+      await this.store.wallets.markBroken(
+        connection.id,
+        'the access token expired and the wallet gave no refresh token; the learner must connect again',
+      );
+      throw new DeliveryError('token_rejected', 'No refresh token for the wallet connection', {
+        oauthError: 'invalid_grant',
+      });
+    }
+    try {
+      const answer = await this.client.refresh(client, refreshToken);
+      const sentAt = this.now().getTime();
+      const expiresAt = answer.expiresIn === null ? null : new Date(sentAt + answer.expiresIn * 1000);
+      await this.store.wallets.saveTokens(connection.id, {
+        accessToken: answer.accessToken,
+        accessExpiresAt: expiresAt,
+        ...(answer.refreshToken !== null ? { refreshToken: answer.refreshToken } : {}),
+      });
+      const expiry = expiresAt?.getTime() ?? Number.POSITIVE_INFINITY;
+      return { value: answer.accessToken, scopes, expiresAt: expiry, refreshAt: expiry - EXPIRY_SKEW_MS };
+    } catch (error) {
+      if (error instanceof DeliveryError && error.details.oauthError === 'invalid_grant') {
+        await this.store.wallets.markBroken(
+          connection.id,
+          'the wallet refused the refresh token (invalid_grant): the learner revoked the grant; they must connect again',
+        );
+      }
+      throw error;
+    }
+  }
+}
