@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { redisConnectionOptions } from '@app/jobs';
-import Redis from 'ioredis';
 import { freePort, isLoopbackHost } from './free-port';
 
 /** What a Redis probe found. */
@@ -38,35 +39,55 @@ export function redisAddress(url: string): string {
   return `${options.host ?? '127.0.0.1'}:${options.port ?? 6379}`;
 }
 
-/** Connects once and sends PING; never retries, never throws. */
-export async function probeRedis(url: string, timeoutMs = 1500): Promise<RedisProbe> {
-  const client = new Redis({
-    ...redisConnectionOptions(url),
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
+/** One RESP command as Redis reads it. */
+function command(...parts: string[]): string {
+  return `*${parts.length}\r\n${parts.map((part) => `$${Buffer.byteLength(part)}\r\n${part}\r\n`).join('')}`;
+}
+
+/**
+ * Connects once and sends PING (after AUTH when the URL has a password); never retries, never
+ * throws. A plain socket rather than a Redis client: one exchange, nothing left running after.
+ */
+export function probeRedis(url: string, timeoutMs = 1500): Promise<RedisProbe> {
+  const options = redisConnectionOptions(url);
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 6379;
+  return new Promise<RedisProbe>((resolve) => {
+    const socket: Socket =
+      options.tls !== undefined ? tlsConnect({ host, port, servername: host }) : connect({ host, port });
+    let connected = false;
+    let answers = '';
+    const done = (probe: RedisProbe): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(probe);
+    };
+    const timer = setTimeout(
+      () =>
+        done(
+          connected
+            ? { state: 'refused', reason: `it did not answer PING within ${timeoutMs} ms` }
+            : { state: 'down', reason: `no connection within ${timeoutMs} ms` },
+        ),
+      timeoutMs,
+    );
+    socket.once('error', (error) => done({ state: connected ? 'refused' : 'down', reason: describe(error) }));
+    socket.once(options.tls !== undefined ? 'secureConnect' : 'connect', () => {
+      connected = true;
+      const auth =
+        options.password !== undefined
+          ? command('AUTH', ...(options.username !== undefined ? [options.username] : []), options.password)
+          : '';
+      socket.write(`${auth}${command('PING')}`);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      answers += chunk.toString('utf8');
+      const lines = answers.split('\r\n').filter((line) => line !== '');
+      const error = lines.find((line) => line.startsWith('-'));
+      if (error !== undefined) done({ state: 'refused', reason: error.slice(1, 200) });
+      else if (lines.includes('+PONG')) done({ state: 'up' });
+    });
   });
-  // The socket error (ECONNREFUSED ...) is emitted; connect() then rejects with a vaguer one.
-  let socketError: unknown;
-  client.on('error', (error) => {
-    socketError ??= error;
-  });
-  try {
-    await client.connect();
-  } catch (error) {
-    client.disconnect();
-    return { state: 'down', reason: describe(socketError ?? error) };
-  }
-  try {
-    await client.ping();
-    return { state: 'up' };
-  } catch (error) {
-    return { state: 'refused', reason: describe(error) };
-  } finally {
-    client.disconnect();
-  }
 }
 
 export interface EnsureRedisOptions {
@@ -190,7 +211,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  // Not `instanceof Error`: errors from another realm (a test runner's sandbox) are objects too.
+  const message = (error as { message?: unknown } | null)?.message;
+  const text = typeof message === 'string' ? message : String(error);
   return text.split('\n')[0].slice(0, 200);
 }
 
