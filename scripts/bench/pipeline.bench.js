@@ -4,7 +4,8 @@
 // this process; one full sync with its deliveries, the raw RS256 limit of this machine on the
 // same signing inputs, then an incremental sync with 1% of the learners changed.
 // Usage: npm run bench -- [--learners N] [--workers N] [--build-concurrency N]
-//        [--learner-concurrency N] [--batch-size N] [--sign-seconds S] [--no-incremental]
+//        [--learner-concurrency N] [--batch-size N] [--sign-seconds S] [--worker-heap MB]
+//        [--no-incremental]
 //        [--profile DIR]   (V8 CPU profiles of the worker processes, written when they stop)
 const { Buffer } = require('node:buffer');
 const fs = require('node:fs');
@@ -38,6 +39,8 @@ const DEFAULTS = {
   'learner-concurrency': 4,
   'batch-size': 100,
   'sign-seconds': 5,
+  /** --max-old-space-size of the worker processes, MB; 0: Node's default. */
+  'worker-heap': 0,
 };
 
 function options() {
@@ -57,7 +60,8 @@ function options() {
     }
     if (!(name in DEFAULTS) || !args[i].startsWith('--')) usage(`unknown option ${args[i]}`);
     const value = Number(args[i + 1]);
-    if (!Number.isFinite(value) || value <= 0) usage(`--${name} needs a positive number`);
+    if (!Number.isFinite(value) || value < (name === 'worker-heap' ? 0 : 1))
+      usage(`--${name} needs a positive number`);
     result[name] = value;
     i += 1;
   }
@@ -67,7 +71,7 @@ function options() {
 function usage(message) {
   process.stderr.write(
     `${message}\nusage: npm run bench -- [--learners N] [--workers N] [--build-concurrency N] ` +
-      '[--learner-concurrency N] [--batch-size N] [--sign-seconds S] [--no-incremental] [--profile DIR]\n',
+      '[--learner-concurrency N] [--batch-size N] [--sign-seconds S] [--worker-heap MB] [--no-incremental] [--profile DIR]\n',
   );
   process.exit(2);
 }
@@ -181,7 +185,10 @@ async function main() {
     note(`starting ${opts.workers} worker process(es) ...`);
     const workers = Array.from({ length: opts.workers }, (_, i) =>
       startWorkerProcess(configFile, path.join(dir, `worker-${i}.log`), {
-        nodeArgs: opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`] : [],
+        nodeArgs: [
+          ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`] : []),
+          ...(opts['worker-heap'] > 0 ? [`--max-old-space-size=${opts['worker-heap']}`] : []),
+        ],
       }),
     );
     cleanups.unshift(() => Promise.all(workers.map((worker) => worker.stop())));
@@ -189,7 +196,10 @@ async function main() {
 
     note('full sync ...');
     const cpuBefore = workers.map((worker) => worker.cpuSeconds() ?? 0);
+    const benchCpuBefore = process.cpuUsage();
     const full = await timedRun(runs, store, 'full');
+    const benchCpuUsage = process.cpuUsage(benchCpuBefore);
+    const benchCpu = (benchCpuUsage.user + benchCpuUsage.system) / 1e6;
     const workerCpu = workers.reduce(
       (sum, worker, i) => sum + ((worker.cpuSeconds() ?? 0) - cpuBefore[i]),
       0,
@@ -218,7 +228,7 @@ async function main() {
       `pipeline benchmark (dist/), ${new Date().toISOString()}`,
       `node ${process.version}, ${cpus.length} x ${cpus[0]?.model.trim() ?? 'cpu'}, UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}`,
       `setup: ${count(opts.learners)} learners (demo SIS, ${count(Object.values(sis.rows).reduce((a, b) => a + b, 0))} rows), SQLite store, Redis ${redis.address}; ` +
-        `${opts.workers} worker process(es), build concurrency ${opts['build-concurrency']}, ${opts['learner-concurrency']} learners at once per batch, batches of ${opts['batch-size']}; ` +
+        `${opts.workers} worker process(es)${opts['worker-heap'] > 0 ? ` (heap cap ${opts['worker-heap']} MB)` : ''}, build concurrency ${opts['build-concurrency']}, ${opts['learner-concurrency']} learners at once per batch, batches of ${opts['batch-size']}; ` +
         'stand-in provider in the bench process (validates each CLR, signature check off)',
       '',
       `full run: ${count(fullCounts.learnersBuilt)} CLRs, ${count(fullCounts.assertionsSigned)} assertions, ${count(signatures)} signatures, ${count(full.settled.counts.delivered)} deliveries`,
@@ -227,7 +237,8 @@ async function main() {
       `  learners/s ${fixed(rate(fullCounts.learnersSeen, full.totalMs))}, assertions/s ${fixed(rate(fullCounts.assertionsSigned, full.totalMs))}, ` +
         `signatures/s ${fixed(rate(signatures, full.totalMs))}, deliveries/s ${fixed(rate(full.settled.counts.delivered, full.totalMs))} (trigger -> settled)`,
       `  signatures/s while building: ${fixed(rate(signatures, full.runMs))} (trigger -> run succeeded)`,
-      `  worker CPU ${workerCpu.toFixed(1)} s = ${(workerCpu / (full.totalMs / 1000)).toFixed(2)} cores on average`,
+      `  CPU: worker ${workerCpu.toFixed(1)} s = ${(workerCpu / (full.totalMs / 1000)).toFixed(2)} cores on average; ` +
+        `bench process (provider validating every CLR) ${benchCpu.toFixed(1)} s = ${(benchCpu / (full.totalMs / 1000)).toFixed(2)} cores`,
       `raw RS256 limit on the same inputs (${raw.inputs} JWS inputs, mean ${count(raw.meanInputBytes)} bytes, fresh RSA-2048 key):`,
       `  async crypto.sign on the libuv pool (${raw.poolSize} threads, 64 in flight) ${fixed(raw.pool)}/s; ${raw.cores} worker threads, sync sign ${fixed(raw.threads)}/s`,
       `  limit ${fixed(raw.limit)}/s (${raw.how})`,
