@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PublisherStore } from '@app/store';
+import { PublisherStore, STORE_MIGRATIONS } from '@app/store';
 import { runMigrate } from './migrate.command';
+
+/** Every migration the store ships, oldest first, as the command lists them. */
+const MIGRATION_NAMES = STORE_MIGRATIONS.map((Migration) => new Migration().name).join(', ');
 
 describe('clr-publisher migrate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'clr-migrate-'));
@@ -19,10 +22,10 @@ describe('clr-publisher migrate', () => {
   it('reports pending migrations, applies them once, then reports the schema current', async () => {
     const file = join(dir, 'a', 'store.db');
     expect(await runMigrate({ sqlite: file, status: true }, io)).toBe(1);
-    expect(lines).toEqual([`store: sqlite ${file}`, 'pending: InitialSchema1764300000000']);
+    expect(lines).toEqual([`store: sqlite ${file}`, `pending: ${MIGRATION_NAMES}`]);
     lines.length = 0;
     expect(await runMigrate({ sqlite: file }, io)).toBe(0);
-    expect(lines).toEqual([`store: sqlite ${file}`, 'applied: InitialSchema1764300000000']);
+    expect(lines).toEqual([`store: sqlite ${file}`, `applied: ${MIGRATION_NAMES}`]);
     lines.length = 0;
     expect(await runMigrate({ storeUrl: `sqlite:${file}` }, io)).toBe(0);
     expect(lines[1]).toBe('schema is up to date; nothing applied');
@@ -54,7 +57,7 @@ describe('clr-publisher migrate', () => {
     expect(code).toBe(0);
     expect(lines).toEqual([
       `store: sqlite ${join(root, '.data', 'publisher.sqlite')}`,
-      'applied: InitialSchema1764300000000',
+      `applied: ${MIGRATION_NAMES}`,
     ]);
   });
 

@@ -204,13 +204,16 @@ describe('clr-publisher keys generate', () => {
     expect(noOut.stderr).toContain("error: required option '--out <dir>' not specified");
     expect(noOut.stderr).toContain('Usage: clr-publisher keys generate [options]');
     expect(noOut.code).toBe(2);
+    // The message lists the registered subcommands, whichever the keys command has by now.
     const bare = await cli('keys');
-    expect(bare.stderr).toBe(
-      "error: keys needs a subcommand (generate)\nRun 'clr-publisher keys --help' for usage.\n",
-    );
+    const usage =
+      /^error: keys needs a subcommand \(([a-z, -]+)\)\nRun 'clr-publisher keys --help' for usage\.\n$/;
+    expect(bare.stderr).toMatch(usage);
+    const names = usage.exec(bare.stderr)![1].split(', ');
+    expect(names).toEqual(expect.arrayContaining(['generate', 'rotate', 'list']));
     expect(bare.code).toBe(2);
     const unknown = await cli('keys', 'shred');
-    expect(unknown.stderr).toContain("error: unknown keys subcommand 'shred' (generate)");
+    expect(unknown.stderr).toContain(`error: unknown keys subcommand 'shred' (${names.join(', ')})`);
     expect(unknown.code).toBe(2);
   });
 
