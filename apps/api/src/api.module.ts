@@ -4,6 +4,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminOperationsModule } from './admin/admin-operations.module';
 import { type ApiFoundationOptions, ApiFoundationModule } from './foundation/api-foundation.module';
 import { PublicClrModule } from './public/public-clr.module';
+import { LearnerWalletsModule } from './wallets/learner-wallets.module';
 
 export interface ApiModuleOptions extends PublishingAppOptions, ApiFoundationOptions {
   config: AppConfig;
@@ -25,6 +26,7 @@ export class ApiModule {
         ApiFoundationModule.forRoot(options),
         PublicClrModule,
         AdminOperationsModule,
+        LearnerWalletsModule,
         ...(options.schedules === false ? [] : [SyncSchedulingModule]),
       ],
     };

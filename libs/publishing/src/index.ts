@@ -26,3 +26,4 @@ export * from './pipeline-errors';
 export * from './publishing.module';
 export * from './public-read';
 export * from './operations';
+export * from './wallets';

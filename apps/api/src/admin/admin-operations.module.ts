@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { OperationsModule, PublishingModule } from '@app/publishing';
+import { OperationsModule, PublishingModule, WalletsModule } from '@app/publishing';
 import { AssertionsController } from './assertions/assertions.controller';
 import { OperationErrorInterceptor } from './common/operation-error.interceptor';
 import { DeliveriesController } from './deliveries/deliveries.controller';
@@ -7,6 +7,7 @@ import { KeysController } from './keys/keys.controller';
 import { RepublishController } from './republish/republish.controller';
 import { RunsController } from './runs/runs.controller';
 import { TargetsController } from './targets/targets.controller';
+import { AdminWalletsController } from './wallets/wallets.controller';
 
 /**
  * The operators' routes under /admin: runs, republish, assertions, deliveries, targets, keys.
@@ -14,7 +15,7 @@ import { TargetsController } from './targets/targets.controller';
  * foundation's guard, audit interceptor and error filter apply to all of them.
  */
 @Module({
-  imports: [PublishingModule, OperationsModule],
+  imports: [PublishingModule, OperationsModule, WalletsModule],
   controllers: [
     RunsController,
     RepublishController,
@@ -22,6 +23,7 @@ import { TargetsController } from './targets/targets.controller';
     DeliveriesController,
     TargetsController,
     KeysController,
+    AdminWalletsController,
   ],
   providers: [OperationErrorInterceptor],
 })
