@@ -185,7 +185,9 @@ export class DeliveryOperations {
   }
 
   private async targetNames(): Promise<Map<string, string>> {
-    return new Map((await this.store.targets.list()).map((target) => [target.id, target.name]));
+    return new Map(
+      (await this.store.targets.list({ wallets: true })).map((target) => [target.id, target.name]),
+    );
   }
 }
 
