@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { HttpKeyResolver } from '@app/clr';
 import { type AppConfig, parseConfig } from '@app/config';
+import { type LogLevel, snapshotKey } from '@app/observability';
 import { QueueName, redisConnectionOptions } from '@app/jobs';
 import { ClrIdFactory } from '@app/mapping';
 import {
@@ -34,6 +35,8 @@ import {
 import { type RunningWorker, startWorker } from '@app/worker';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { type DestinationStream } from 'pino';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { type DeliveryCounts, waitForSettledDeliveries } from '../../apps/cli/src/demo/delivery-settlement';
 import { freePort } from '../../apps/cli/src/demo/free-port';
@@ -58,7 +61,22 @@ export interface PipelineStackOptions {
   batchSize?: number;
   /** Extra YAML appended to the `delivery:` section (indented two spaces). */
   delivery?: string;
+  /** Attempts before a delivery dies; default 12. */
+  deliveryMaxAttempts?: number;
   provider?: StandInProviderOptions;
+  /** Demo SIS with its data-quality defects (one learner in 250, the 125th). */
+  defects?: boolean;
+  /**
+   * Where the api's and the in-process worker's JSON log lines go (one stream for both: in one
+   * process they share Nest's logger); default stdout for the api, nothing for the worker.
+   */
+  logs?: DestinationStream;
+  /** `logging.level`; default `error`. */
+  logLevel?: LogLevel;
+  /** More top-level configuration sections (`admin`, `providerApi`...), as YAML. */
+  extraYaml?: string;
+  /** How often the in-process worker publishes its metrics snapshot, ms; default 10000. */
+  metricsIntervalMs?: number;
 }
 
 /** A worker started by the stack. */
@@ -124,6 +142,9 @@ function configYaml(input: {
   providerUrl: string;
   batchSize: number;
   delivery: string;
+  maxAttempts: number;
+  logLevel: LogLevel;
+  extraYaml: string;
 }): string {
   return `
 institution:
@@ -156,13 +177,14 @@ delivery:
       concurrency: 4
       ratePerSecond: 1000
       timeoutMs: 4000
-  retry: { maxAttempts: 12, baseDelayMs: 50, maxDelayMs: 400 }
+  retry: { maxAttempts: ${input.maxAttempts}, baseDelayMs: 50, maxDelayMs: 400 }
   staleAfterSeconds: 10
   sweepIntervalSeconds: 1
 ${input.delivery}
 http: { host: 127.0.0.1, port: ${input.apiPort} }
-logging: { level: error }
+logging: { level: ${input.logLevel} }
 pipeline: { batchSize: ${input.batchSize} }
+${input.extraYaml}
 `;
 }
 
@@ -196,7 +218,12 @@ export async function startPipelineStack(options: PipelineStackOptions): Promise
   const prefix = `clre2e-${token}`;
   const dir = mkdtempSync(join(tmpdir(), `clr-e2e-${options.name}-`));
   const sisFile = join(dir, 'sis.sqlite');
-  const demo = generateDemoSis({ learners: options.learners ?? 30, out: sisFile, seed: 3 });
+  const demo = generateDemoSis({
+    learners: options.learners ?? 30,
+    out: sisFile,
+    seed: 3,
+    defects: options.defects === true,
+  });
   const schema = `clr_e2e_${options.name.replace(/[^a-z0-9]/gi, '_')}_${process.pid}`.toLowerCase();
   const storeKind = options.store ?? 'sqlite';
   const storeYaml =
@@ -218,6 +245,9 @@ export async function startPipelineStack(options: PipelineStackOptions): Promise
     providerUrl: provider.baseUrl,
     batchSize: options.batchSize ?? 10,
     delivery: options.delivery ?? '',
+    maxAttempts: options.deliveryMaxAttempts ?? 12,
+    logLevel: options.logLevel ?? 'error',
+    extraYaml: options.extraYaml ?? '',
   });
   const configFile = join(dir, 'config.yaml');
   writeFileSync(configFile, yaml, { mode: 0o600 });
@@ -233,7 +263,11 @@ export async function startPipelineStack(options: PipelineStackOptions): Promise
 
   let api: NestExpressApplication;
   try {
-    api = await createApiApp(config, { migrations: 'verify', schedules: false });
+    api = await createApiApp(config, {
+      migrations: 'verify',
+      schedules: false,
+      ...(options.logs !== undefined ? { logDestination: options.logs } : {}),
+    });
     await api.listen(apiPort, '127.0.0.1');
   } catch (error) {
     await provider.close();
@@ -261,7 +295,7 @@ export async function startPipelineStack(options: PipelineStackOptions): Promise
       const worker =
         options.worker === 'child'
           ? await startChildWorker(configFile, join(dir, `worker-${Date.now()}.log`), prefix)
-          : await startInProcessWorker(config);
+          : await startInProcessWorker(config, options);
       stack.worker = worker;
       return worker;
     },
@@ -305,6 +339,7 @@ export async function startPipelineStack(options: PipelineStackOptions): Promise
         () => api.close(),
         ...cleanups,
         () => obliterateQueues(REDIS_URL, prefix),
+        () => deleteMetricsSnapshots(prefix),
         async () => {
           if (storeKind === 'postgres') await pg(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
         },
@@ -324,9 +359,24 @@ export async function startPipelineStack(options: PipelineStackOptions): Promise
   return stack;
 }
 
-async function startInProcessWorker(config: AppConfig): Promise<StackWorker> {
-  const running: RunningWorker = await startWorker({ config, migrations: 'verify', logger: false });
+async function startInProcessWorker(config: AppConfig, options: PipelineStackOptions): Promise<StackWorker> {
+  const running: RunningWorker = await startWorker({
+    config,
+    migrations: 'verify',
+    ...(options.logs !== undefined ? { logging: { destination: options.logs } } : { logger: false as const }),
+    ...(options.metricsIntervalMs !== undefined ? { metricsIntervalMs: options.metricsIntervalMs } : {}),
+  });
   return { kind: 'in-process', stop: () => running.close() };
+}
+
+/** The workers' metrics snapshots (a hash under the prefix) go with the queues. */
+async function deleteMetricsSnapshots(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    await redis.del(snapshotKey(prefix));
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /**

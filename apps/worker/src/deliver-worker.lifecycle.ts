@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { type AppConfig, InjectAppConfig } from '@app/config';
 import { DELIVERY_SERVICES, type DeliveryServices, type TargetSyncReport } from '@app/delivery';
+import { loggableError } from '@app/observability';
 import { DeliverProcessor } from './deliver.processor';
 
 /** Options of {@link DeliveryWorkerModule}. */
@@ -53,10 +54,12 @@ export class DeliverWorkerLifecycle implements OnApplicationBootstrap, BeforeApp
     for (const report of reports) this.logTarget(report);
     if (!consume) return;
     const worker = this.processor.worker;
-    worker.on('error', (error) => this.logger.error(`deliver worker: ${error.message}`));
+    worker.on('error', (error) =>
+      this.logger.error({ queue: 'deliver', err: loggableError(error) }, 'queue worker error'),
+    );
     worker.concurrency = this.concurrency();
     worker.run().catch((error: unknown) => {
-      this.logger.error(`deliver worker stopped: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error({ queue: 'deliver', err: loggableError(error) }, 'queue worker stopped');
     });
     if (this.options.sweep === false) return;
     this.sweep();
@@ -92,7 +95,7 @@ export class DeliverWorkerLifecycle implements OnApplicationBootstrap, BeforeApp
       })
       .catch((error: unknown) => {
         // Logged and tried again at the next tick: the rows stay in the database meanwhile.
-        this.logger.error(`sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.error({ err: loggableError(error) }, 'delivery sweep failed');
       })
       .finally(() => {
         this.sweeping = undefined;

@@ -1,5 +1,6 @@
 import { KeyMaterialError, SigningError } from '@app/clr';
 import { MappingError } from '@app/mapping';
+import { loggableError } from '@app/observability';
 import { SisError } from '@app/sis';
 import { StoreError } from '@app/store';
 
@@ -17,10 +18,13 @@ export function isRetryable(error: unknown): boolean {
   return true;
 }
 
-/** A short reason for a run or batch failure: the error's class, code and first line, no data. */
+/**
+ * A short reason for a run or batch failure, stored on the run and logged: the error's class,
+ * code and first line. The message is kept only for errors known to carry ids and codes only
+ * (see `loggableError`): a driver's or an unknown error's text may quote SIS or store rows.
+ */
 export function failureReason(error: unknown): string {
-  if (!(error instanceof Error)) return String(error).slice(0, 300);
-  const code = (error as { code?: unknown }).code;
-  const first = error.message.split('\n')[0].slice(0, 300);
-  return `${error.name}${typeof code === 'string' ? ` ${code}` : ''}: ${first}`;
+  const logged = loggableError(error);
+  const first = logged.message?.split('\n')[0].slice(0, 300) ?? 'message withheld (it may quote data)';
+  return `${logged.type}${logged.code !== undefined ? ` ${logged.code}` : ''}: ${first}`;
 }

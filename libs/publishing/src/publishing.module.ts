@@ -2,6 +2,7 @@ import { CaseModule, CaseResolver } from '@app/case';
 import { APP_CONFIG, type AppConfig, ClrConfigModule, masterKeyBytes } from '@app/config';
 import { JOBS_MODULE_OPTIONS, JobProducer, type JobsModuleOptions, JobsModule, QueueName } from '@app/jobs';
 import { ClrIdFactory } from '@app/mapping';
+import { ClrMetrics } from '@app/observability';
 import { SisModule, SisReaders } from '@app/sis';
 import { type MigrationPolicy, PublisherStore, StoreModule, storeOptionsFromConfig } from '@app/store';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -15,6 +16,9 @@ import { RevocationListService } from './revocation/revocation-list.service';
 import { RunFinaliser } from './runs/run-finaliser';
 import { type LockRedis, RedisRunTriggerLock, type RunTriggerLock } from './runs/run-trigger.lock';
 import { SyncRunService } from './runs/sync-run.service';
+
+/** The app's metrics when it has them (`MetricsModule`, global): the CLI's commands do not. */
+const OPTIONAL_METRICS = { token: ClrMetrics, optional: true } as const;
 
 /** Injection token of the {@link RunTriggerLock} (Redis by default). */
 export const RUN_TRIGGER_LOCK = Symbol('RUN_TRIGGER_LOCK');
@@ -57,8 +61,8 @@ export interface PublishingAppOptions {
     },
     {
       provide: RunFinaliser,
-      inject: [PublisherStore],
-      useFactory: (store: PublisherStore) => new RunFinaliser(store),
+      inject: [PublisherStore, OPTIONAL_METRICS],
+      useFactory: (store: PublisherStore, metrics?: ClrMetrics) => new RunFinaliser(store, metrics),
     },
     {
       provide: RUN_TRIGGER_LOCK,
@@ -94,14 +98,23 @@ export interface PublishingAppOptions {
     },
     {
       provide: ExtractRunJob,
-      inject: [APP_CONFIG, PublisherStore, SisReaders, JobProducer, RunFinaliser],
+      inject: [APP_CONFIG, PublisherStore, SisReaders, JobProducer, RunFinaliser, OPTIONAL_METRICS],
       useFactory: (
         config: AppConfig,
         store: PublisherStore,
         readers: SisReaders,
         producer: JobProducer,
         finaliser: RunFinaliser,
-      ) => new ExtractRunJob({ store, readers, producer, finaliser, batchSize: config.pipeline.batchSize }),
+        metrics?: ClrMetrics,
+      ) =>
+        new ExtractRunJob({
+          store,
+          readers,
+          producer,
+          finaliser,
+          batchSize: config.pipeline.batchSize,
+          metrics,
+        }),
     },
     {
       provide: BuildBatchJob,
@@ -113,6 +126,7 @@ export interface PublishingAppOptions {
         JobProducer,
         RunFinaliser,
         ClrIdFactory,
+        OPTIONAL_METRICS,
       ],
       useFactory: (
         config: AppConfig,
@@ -122,6 +136,7 @@ export interface PublishingAppOptions {
         producer: JobProducer,
         finaliser: RunFinaliser,
         ids: ClrIdFactory,
+        metrics?: ClrMetrics,
       ) =>
         new BuildBatchJob({
           store,
@@ -131,6 +146,7 @@ export interface PublishingAppOptions {
           finaliser,
           ids,
           learnerConcurrency: config.pipeline.learnerConcurrency,
+          metrics,
         }),
     },
   ],

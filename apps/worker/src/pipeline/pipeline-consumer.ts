@@ -1,6 +1,7 @@
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { WorkerHost } from '@nestjs/bullmq';
 import { type QueueName } from '@app/jobs';
+import { loggableError } from '@app/observability';
 import { type WorkerOptions } from './worker-options';
 
 /**
@@ -17,11 +18,11 @@ export abstract class PipelineConsumer extends WorkerHost implements OnApplicati
     if (!this.options.queues.includes(this.queue)) return;
     const concurrency = this.options.concurrency[this.queue];
     if (concurrency !== undefined) this.worker.concurrency = concurrency;
-    this.worker.on('error', (error) => this.log.error(`${this.queue} worker: ${error.message}`));
+    this.worker.on('error', (error) =>
+      this.log.error({ queue: this.queue, err: loggableError(error) }, 'queue worker error'),
+    );
     void this.worker.run().catch((error: unknown) => {
-      this.log.error(
-        `${this.queue} worker stopped: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.log.error({ queue: this.queue, err: loggableError(error) }, 'queue worker stopped');
     });
   }
 }

@@ -86,6 +86,7 @@ describe('DeliverClrJob against the stand-in provider', () => {
       tokenRefreshed: false,
       reregistered: false,
       recorded: true,
+      target: target.name,
     });
     expect(await row(first.id)).toMatchObject({ status: 'delivered', attempts: 1, lastHttpStatus: 201 });
 
@@ -274,6 +275,7 @@ describe('DeliverClrJob against the stand-in provider', () => {
       deliveryId: d1.id,
       byDeliveryId: deliveries[0].id,
       recorded: true,
+      target: target.name,
     });
     expect(await row(d1.id)).toMatchObject({ status: 'superseded', attempts: 1 });
     expect(await services.job.handle({ deliveryId: deliveries[0].id })).toMatchObject({ kind: 'delivered' });

@@ -7,7 +7,11 @@ import { type ClientCredentials, type OAuthTokenClient } from '../oauth/oauth-to
 import { type PostClrOutcome } from '../post-clr/post-clr-outcome';
 import { PostClrClient } from '../post-clr/post-clr.client';
 import { backoffDelay } from '../retry/backoff';
-import { type DeadReason, type DeliverClrOutcome } from '../state/deliver-clr-outcome';
+import {
+  type DeadReason,
+  type DeliverClrOutcome,
+  type DeliveryTargetLabel,
+} from '../state/deliver-clr-outcome';
 import { decideAfterPost } from '../state/delivery-decision';
 import { DeliveryPayloadError, deliveryPayload } from '../state/delivery-payload';
 import { backoffPolicyOf } from '../state/delivery-retry-policy';
@@ -76,6 +80,19 @@ export class DeliverClrJob {
     }
 
     const target = await this.targets.target(row.targetId);
+    return {
+      ...(await this.handleClaimable(row, target, options.signal, staleBefore)),
+      target: targetLabel(target),
+    };
+  }
+
+  private async handleClaimable(
+    row: DeliveryEntity,
+    target: DeliveryTargetEntity | null,
+    outerSignal: AbortSignal | undefined,
+    staleBefore: Date,
+  ): Promise<DeliverClrOutcome> {
+    const deliveryId = row.id;
     let release: (() => void) | undefined;
     if (target !== null && target.enabled) {
       if (await this.olderVersionInFlight(row, staleBefore)) {
@@ -88,7 +105,7 @@ export class DeliverClrJob {
       }
       try {
         const timeout = AbortSignal.timeout(this.settings.maxSlotWaitMs);
-        const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
+        const signal = outerSignal === undefined ? timeout : AbortSignal.any([timeout, outerSignal]);
         release = await this.limiter.acquire(target.id, signal);
       } catch (error) {
         if (error instanceof LimiterAbortedError) return this.throttled(deliveryId, 'target_busy');
@@ -107,7 +124,7 @@ export class DeliverClrJob {
         };
       }
       try {
-        return await this.deliverClaimed(claimed, target, options.signal);
+        return await this.deliverClaimed(claimed, target, outerSignal);
       } catch (error) {
         await this.releaseAfterCrash(claimed, error);
         throw error;
@@ -387,6 +404,12 @@ export class DeliverClrJob {
     }
     return client;
   }
+}
+
+/** See {@link DeliveryTargetLabel}. */
+function targetLabel(target: DeliveryTargetEntity | null): DeliveryTargetLabel {
+  if (target === null) return 'unknown';
+  return target.authMode === 'wallet' ? 'wallet' : target.name;
 }
 
 function claimable(row: DeliveryEntity, staleBefore: Date): boolean {

@@ -21,11 +21,24 @@ export type DeadReason =
   | 'wallet_grant_revoked';
 
 /**
+ * The label of a delivery's target in metrics and logs: its configured name, `wallet` for any
+ * learner's wallet (one target per connection: a name per learner would be a label per learner),
+ * `unknown` when the target row is gone.
+ */
+export type DeliveryTargetLabel = string;
+
+/**
  * What {@link DeliverClrJob.handle} did with one job. Every kind but `throttled` and `skipped`
  * changed the delivery's row; `recorded: false` says the row had been taken over meanwhile
  * (reclaimed as stale by another worker), so this worker's result was not written.
  */
-export type DeliverClrOutcome =
+export type DeliverClrOutcome = DeliverClrOutcomeKind & {
+  /** Set once the target was looked up (every kind but `skipped`). */
+  target?: DeliveryTargetLabel;
+};
+
+/** {@link DeliverClrOutcome} by kind. */
+export type DeliverClrOutcomeKind =
   | { kind: 'skipped'; deliveryId: string; reason: SkipReason; status?: DeliveryStatus }
   /**
    * Not claimed: the target is paused (Retry-After), its slots stayed busy, or an older version

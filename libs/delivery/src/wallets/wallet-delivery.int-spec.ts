@@ -96,7 +96,11 @@ async function deliverLatest(learner: string, connection: WalletConnectionEntity
 describe('deliveries to a learner wallet', () => {
   it('posts with the learner token and redelivers a new version', async () => {
     const connection = await connect('w1');
-    expect(await deliverLatest('w1', connection)).toMatchObject({ kind: 'delivered', status: 201 });
+    expect(await deliverLatest('w1', connection)).toMatchObject({
+      kind: 'delivered',
+      status: 201,
+      target: 'wallet',
+    });
     expect(await deliverLatest('w1', connection, 'Record, regraded')).toMatchObject({
       kind: 'delivered',
       status: 200,

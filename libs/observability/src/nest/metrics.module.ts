@@ -37,6 +37,7 @@ const METRICS_MODULE_OPTIONS = Symbol('METRICS_MODULE_OPTIONS');
 class SnapshotPublishing implements OnApplicationBootstrap, OnApplicationShutdown {
   private publisher: MetricsSnapshotPublisher | undefined;
   private redis: Redis | undefined;
+  private startTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly metrics: ClrMetrics,
@@ -63,10 +64,24 @@ class SnapshotPublishing implements OnApplicationBootstrap, OnApplicationShutdow
         );
       },
     });
-    this.publisher.start();
+    // The first snapshot waits for the connection (without the offline queue, a command sent
+    // while connecting fails at once); after one interval it starts anyway, so an unreachable
+    // Redis is reported.
+    const publisher = this.publisher;
+    let started = false;
+    const start = (): void => {
+      if (started) return;
+      started = true;
+      clearTimeout(this.startTimer);
+      publisher.start();
+    };
+    this.redis.once('ready', start);
+    this.startTimer = setTimeout(start, publish.intervalMs ?? 10_000);
+    this.startTimer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.startTimer);
     await this.publisher?.stop();
     this.redis?.disconnect();
   }

@@ -1,5 +1,6 @@
 import { JobName, type JobOf, type JobProducer } from '@app/jobs';
 import { type ClrIdFactory } from '@app/mapping';
+import { loggableError } from '@app/observability';
 import {
   type PublisherStore,
   type RunBatchEntity,
@@ -8,8 +9,10 @@ import {
   type SyncRunEntity,
   parseRunRequest,
 } from '@app/store';
+import { Logger } from '@nestjs/common';
 import { type JobAttempt } from '../extract/extract-run.job';
 import { failureReason, isRetryable } from '../pipeline-errors';
+import { type PipelineMetrics, stageTimer } from '../pipeline-metrics';
 import { isFinished } from '../runs/run-completion';
 import { type RunFinaliser } from '../runs/run-finaliser';
 import { type BatchComposer } from './batch-composer';
@@ -27,6 +30,8 @@ export type BuildBatchOutcome =
       status: 'built';
       built: number;
       unchanged: number;
+      /** Learners whose CLR failed validation (also counted in `failed`). */
+      invalid: number;
       failed: number;
       removed: number;
       deliveriesQueued: number;
@@ -42,6 +47,8 @@ export interface BuildBatchJobDeps {
   finaliser: RunFinaliser;
   ids: ClrIdFactory;
   learnerConcurrency?: number;
+  /** Learners built by outcome, CLRs signed and the build stage's duration, per settled batch. */
+  metrics?: Pick<PipelineMetrics, 'recordLearnerBuilt' | 'recordClrsSigned' | 'startStage'>;
 }
 
 interface BatchTally {
@@ -53,6 +60,8 @@ interface BatchTally {
   >;
   removed: number;
   revoked: number;
+  /** Learners whose CLR was invalid (within `progress.learnersFailed`). */
+  invalid: number;
   problems: RunProblemInput[];
 }
 
@@ -63,10 +72,13 @@ interface BatchTally {
  * unchanged ones (same content hash) are counted; changed ones are signed, stored and get their
  * deliveries, whose DeliverClr jobs are queued after the learner's transaction commits. The
  * batch's counters and problems are added when the batch is settled, exactly once, and the
- * run is finished by whichever worker settles its last batch.
+ * run is finished by whichever worker settles its last batch. A settled batch is counted in the
+ * metrics (learners by outcome, CLRs signed, its duration) and a failed or problem batch logged
+ * with ids and counts only.
  */
 export class BuildBatchJob {
   private readonly concurrency: number;
+  private readonly logger = new Logger('BuildBatch');
 
   constructor(private readonly deps: BuildBatchJobDeps) {
     this.concurrency = deps.learnerConcurrency ?? DEFAULT_LEARNER_CONCURRENCY;
@@ -84,36 +96,97 @@ export class BuildBatchJob {
     }
     const run = await this.deps.store.runs.get(batch.runId);
     if (run === null || isFinished(run.status)) return { status: 'skipped', reason: 'run-finished' };
+    const stopTimer = stageTimer(this.deps.metrics, 'build');
     try {
       const tally = await this.build(run, batch);
-      await this.deps.store.plans.settleBatch(batch.id, {
+      const settled = await this.deps.store.plans.settleBatch(batch.id, {
         status: 'done',
         progress: tally.progress,
         learnersRemoved: tally.removed,
         assertionsRevoked: tally.revoked,
         problems: tally.problems,
       });
-      await this.deps.finaliser.complete(run.id);
-      return {
+      const outcome: BuildBatchOutcome = {
         status: 'built',
         built: tally.progress.learnersBuilt,
         unchanged: tally.progress.learnersUnchanged,
+        invalid: tally.invalid,
         failed: tally.progress.learnersFailed,
         removed: tally.removed,
         deliveriesQueued: tally.progress.deliveriesQueued,
       };
+      stopTimer();
+      // Counted by the worker that settled it, like the run's own counters: a racing duplicate is not.
+      if (settled) {
+        this.recordBuilt(outcome);
+        this.logBuilt(run.id, batch.id, outcome, tally.problems);
+      }
+      await this.deps.finaliser.complete(run.id);
+      return outcome;
     } catch (error) {
-      if (!attempt.final && isRetryable(error)) throw error;
+      if (!attempt.final && isRetryable(error)) {
+        stopTimer();
+        this.logger.warn(
+          { runId: run.id, batchId: batch.id, err: loggableError(error) },
+          'build batch attempt failed; it will be retried',
+        );
+        throw error;
+      }
       const reason = `build failed: ${failureReason(error)}`;
-      await this.deps.store.plans.settleBatch(batch.id, {
+      const settled = await this.deps.store.plans.settleBatch(batch.id, {
         status: 'failed',
         error: reason,
         progress: { learnersFailed: batch.learnerCount },
         problems: [{ recordSet: 'build', key: `batch ${batch.seq}`, reason }],
       });
+      stopTimer();
+      if (settled) {
+        this.deps.metrics?.recordLearnerBuilt('failed', batch.learnerCount);
+        this.logger.warn(
+          { runId: run.id, batchId: batch.id, learners: batch.learnerCount, detail: reason },
+          'build batch failed',
+        );
+      }
       await this.deps.finaliser.complete(run.id);
       return { status: 'failed', reason };
     }
+  }
+
+  private recordBuilt(outcome: Extract<BuildBatchOutcome, { status: 'built' }>): void {
+    const metrics = this.deps.metrics;
+    if (metrics === undefined) return;
+    const counts = {
+      changed: outcome.built,
+      unchanged: outcome.unchanged,
+      invalid: outcome.invalid,
+      failed: outcome.failed - outcome.invalid,
+    } as const;
+    for (const [name, count] of Object.entries(counts) as [keyof typeof counts, number][]) {
+      if (count > 0) metrics.recordLearnerBuilt(name, count);
+    }
+    // One CLR is signed per learner built (a new stored version).
+    if (outcome.built > 0) metrics.recordClrsSigned(outcome.built);
+  }
+
+  /** Ids and counts only: problem keys may be SIS row keys (a student id) and stay in the store. */
+  private logBuilt(
+    runId: string,
+    batchId: string,
+    outcome: Extract<BuildBatchOutcome, { status: 'built' }>,
+    problems: readonly RunProblemInput[],
+  ): void {
+    const { status: _status, ...counts } = outcome;
+    if (outcome.failed === 0 && problems.length === 0) {
+      this.logger.log({ runId, batchId, ...counts }, 'build batch built');
+      return;
+    }
+    const byRecordSet: Record<string, number> = {};
+    for (const problem of problems)
+      byRecordSet[problem.recordSet] = (byRecordSet[problem.recordSet] ?? 0) + 1;
+    this.logger.warn(
+      { runId, batchId, ...counts, problems: problems.length, problemsByRecordSet: byRecordSet },
+      'build batch built with problems',
+    );
   }
 
   private async build(run: SyncRunEntity, batch: RunBatchEntity): Promise<BatchTally> {
@@ -145,6 +218,7 @@ export class BuildBatchJob {
       },
       removed: 0,
       revoked: 0,
+      invalid: 0,
       problems: [],
     };
     await forEachConcurrently(compositions, this.concurrency, async (composition) => {
@@ -179,6 +253,19 @@ export class BuildBatchJob {
       }
       if (composition.status === 'invalid') {
         tally.progress.learnersFailed += 1;
+        tally.invalid += 1;
+        // The findings' texts stay in the run's problems: a log line gets the learner ref and counts.
+        this.logger.warn(
+          {
+            runId: run.id,
+            batchId: batch.id,
+            learnerRef,
+            reasons: composition.reasons.length,
+            findings: composition.findings.length,
+            stages: [...new Set(composition.findings.map((finding) => finding.stage))],
+          },
+          'learner CLR invalid: not signed',
+        );
         for (const reason of composition.reasons) {
           tally.problems.push({ recordSet: 'clr', key: learnerRef, reason, effect: 'skipped', learnerRef });
         }

@@ -1,7 +1,10 @@
 import { JobName, type JobOf, type JobProducer } from '@app/jobs';
 import { type SisReader } from '@app/sis';
 import { type PublisherStore, type SyncRunEntity, parseRunRequest, parseWatermarks } from '@app/store';
+import { loggableError } from '@app/observability';
+import { Logger } from '@nestjs/common';
 import { failureReason, isRetryable } from '../pipeline-errors';
+import { type PipelineMetrics, stageTimer } from '../pipeline-metrics';
 import { type RunFinaliser } from '../runs/run-finaliser';
 import { isFinished } from '../runs/run-completion';
 import { LearnerBatcher } from './learner-batcher';
@@ -30,6 +33,8 @@ export interface ExtractRunJobDeps {
   producer: JobProducer;
   finaliser: RunFinaliser;
   batchSize?: number;
+  /** The extract stage's duration, per extraction attempt. */
+  metrics?: Pick<PipelineMetrics, 'startStage'>;
 }
 
 /**
@@ -44,6 +49,7 @@ export interface ExtractRunJobDeps {
  */
 export class ExtractRunJob {
   private readonly batchSize: number;
+  private readonly logger = new Logger('ExtractRun');
 
   constructor(private readonly deps: ExtractRunJobDeps) {
     this.batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -66,17 +72,25 @@ export class ExtractRunJob {
       return { status: 'skipped', reason: 'already-extracted' };
     }
     await this.deps.store.runs.start(run.id);
+    const stopTimer = stageTimer(this.deps.metrics, 'extract');
     try {
       const { batches, learners } = await this.extract(run, start === 'resumed');
       await this.deps.store.plans.finishExtract(run.id);
+      stopTimer();
+      this.logger.log({ runId: run.id, batches, learners, resumed: start === 'resumed' }, 'run extracted');
       await this.deps.finaliser.complete(run.id);
       return { status: 'extracted', batches, learners, resumed: start === 'resumed' };
     } catch (error) {
+      stopTimer();
       if (attempt.final || !isRetryable(error)) {
         const reason = `extraction failed: ${failureReason(error)}`;
         await this.deps.finaliser.finish(run.id, 'failed', reason);
         return { status: 'failed', reason };
       }
+      this.logger.warn(
+        { runId: run.id, err: loggableError(error) },
+        'extraction attempt failed; it will be retried',
+      );
       throw error;
     }
   }
