@@ -314,5 +314,12 @@ providerApi:
     expect(kinds(7)).toEqual(['grade']);
     expect(kinds(8)).toEqual(['percent']);
     expect(findings.map((finding) => finding.line).sort((a, b) => a - b)[0]).toBe(1);
+
+    // And a console write that bypassed the logger (demo data: made-up people).
+    process.stdout.write(`positive control: ${learner.learnerId}\n`);
+    expect(findPersonalData(stray.lines, sis).map((finding) => finding.kind)).toEqual([
+      'student id',
+      'student id',
+    ]);
   });
 });
