@@ -234,7 +234,13 @@ export async function startPipelineStack(options: PipelineStackOptions): Promise
     await pg(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; CREATE SCHEMA "${schema}"`);
 
   const cleanups: (() => Promise<void>)[] = [];
-  const provider = await startStandInProvider({ port: 0, host: '127.0.0.1', ...options.provider });
+  // Suites run side by side: a key fetch may wait its turn (the stand-in answers 400 on a timeout).
+  const provider = await startStandInProvider({
+    port: 0,
+    host: '127.0.0.1',
+    verificationFetchTimeoutMs: 30_000,
+    ...options.provider,
+  });
   cleanups.push(() => provider.close());
   const apiPort = await freePort('127.0.0.1');
   const yaml = configYaml({

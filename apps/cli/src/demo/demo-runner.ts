@@ -125,6 +125,9 @@ async function demo(
   running.provider = await startStandInProvider({
     host: '127.0.0.1',
     port: 0,
+    // Everything shares this process: on a busy machine a key fetch may wait its turn. The
+    // stand-in answers 400 when a key cannot be fetched in time, which would fail the demo.
+    verificationFetchTimeoutMs: 30_000,
     clients: [{ ...reader, scopes: ['https://purl.imsglobal.org/spec/clr/v1p0/scope/readonly'] }],
   });
   const config = demoConfig({
