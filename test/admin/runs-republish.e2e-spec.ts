@@ -185,7 +185,7 @@ describeWithService('redis', 'admin API: runs and republish (e2e)', () => {
       const seen: string[] = [];
       let after: number | null = null;
       do {
-        const page = await request(h.server)
+        const page: request.Response = await request(h.server)
           .get(`/admin/runs/${runId}?problemsLimit=2${after === null ? '' : `&problemsAfter=${after}`}`)
           .set(AS_VIEWER);
         expect(page.status).toBe(200);
@@ -195,7 +195,7 @@ describeWithService('redis', 'admin API: runs and republish (e2e)', () => {
           status: 'succeeded',
           batches: { total: 1 },
         });
-        const problems = (
+        const problems: { items: { key: string; learnerRef: string }[]; next: number | null } = (
           page.body as { problems: { items: { key: string; learnerRef: string }[]; next: number | null } }
         ).problems;
         expect(problems.items.length).toBeLessThanOrEqual(2);

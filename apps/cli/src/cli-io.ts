@@ -12,6 +12,14 @@ export abstract class CliIo {
   abstract readonly stdin: Readable;
   abstract out(text: string): void;
   abstract err(text: string): void;
+
+  /**
+   * A terminal to draw live progress on (a bar that redraws itself), or undefined when output
+   * goes to a file, a pipe or a test: commands then print plain progress lines instead.
+   */
+  progressTerminal(): NodeJS.WritableStream | undefined {
+    return undefined;
+  }
 }
 
 /** The real process: stdout, stderr and stdin. */
@@ -26,6 +34,11 @@ export class ProcessCliIo extends CliIo {
 
   err(text: string): void {
     process.stderr.write(text);
+  }
+
+  /** stderr when it is a terminal (stdout stays clean for what the command prints). */
+  override progressTerminal(): NodeJS.WritableStream | undefined {
+    return process.stderr.isTTY ? process.stderr : undefined;
   }
 }
 

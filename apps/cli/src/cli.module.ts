@@ -4,11 +4,12 @@ import { DemoSisCommand } from './commands/demo-sis.command';
 import { MigrateCommand } from './commands/migrate.command';
 import { PreviewCommand } from './commands/preview.command';
 import { KeysCommandModule } from './keys/keys-command.module';
+import { OperatorCommandsModule } from './operations/operator-commands.module';
 import { SyncCommandModule } from './sync/sync-command.module';
 import { VerifyCommandModule } from './verify/verify-command.module';
 
 @Module({
-  imports: [VerifyCommandModule, KeysCommandModule, SyncCommandModule],
+  imports: [VerifyCommandModule, KeysCommandModule, SyncCommandModule, OperatorCommandsModule],
   providers: [DemoCommand, DemoSisCommand, MigrateCommand, PreviewCommand],
 })
 export class CliModule {}

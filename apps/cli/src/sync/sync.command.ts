@@ -13,7 +13,8 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { loadCliConfig } from '../cli-config';
 import { CliUsageError, EXIT_INVALID, EXIT_OK } from '../cli.errors';
 import { CliIo } from '../cli-io';
-import { progressLine, summaryText } from './sync-progress.formatter';
+import { followRun } from '../operations/run-waiter';
+import { summaryText } from './sync-progress.formatter';
 
 export interface SyncOptions {
   source?: string;
@@ -30,8 +31,10 @@ export interface SyncOptions {
  * `clr-publisher sync`: triggers a run (incremental by default, `--full` for all learners) and,
  * with `--wait`, follows it to the end. The work is done by running workers; `--inline` runs the
  * worker's consumers in this process instead (small installs, the demo), applying pending store
- * migrations first. Exit 0 when the run succeeded (or was started, without waiting), 1 when it
- * failed, was cancelled or another run of the source is active, 2 for usage errors.
+ * migrations first. While waiting, progress is a bar on a terminal, plain lines otherwise. Exit 0
+ * when the run succeeded (or was started, without waiting), 1 when it failed, was cancelled, is
+ * still running when `--timeout` ends the wait, or another run of the source is active, 2 for
+ * usage, configuration or infrastructure errors.
  */
 @Command({
   name: 'sync',
@@ -76,17 +79,21 @@ export class SyncCommand extends CommandRunner {
         return;
       }
       if (options.json !== true) this.io.out(`run ${runId} started\n`);
-      let last = '';
-      const summary = await runs.waitForRun(runId, {
-        timeoutMs: (options.timeout ?? 3600) * 1000,
-        pollMs: 500,
-        onProgress: (progress) => {
-          const line = progressLine(progress);
-          if (line !== last && options.json !== true) this.io.out(`${line}\n`);
-          last = line;
-        },
+      const followed = await followRun(app, this.io, runId, {
+        json: options.json === true,
+        timeoutSeconds: options.timeout ?? 3600,
       });
-      this.finish(summary, options);
+      if ('timedOut' in followed) {
+        // The run goes on; the caller did not get the result it waited for.
+        this.report(
+          { runId, status: 'running', timedOut: followed.timedOut },
+          options,
+          `still running: ${followed.timedOut}`,
+        );
+        this.io.exitCode = EXIT_INVALID;
+        return;
+      }
+      this.finish(followed.summary, options);
     } finally {
       await app.close();
     }

@@ -38,7 +38,7 @@ export class TargetDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({
-    enum: ['config', 'runtime'],
+    enum: ['config', 'runtime', 'wallet'],
     description:
       'config: from delivery.targets, synced at worker start (which re-applies enabled); runtime: added over ' +
       '/admin or the CLI, never touched by that sync',
@@ -46,7 +46,7 @@ export class TargetDto {
   origin!: string;
   @ApiProperty() enabled!: boolean;
   @ApiProperty({ format: 'uri' }) baseUrl!: string;
-  @ApiProperty({ enum: ['client_credentials', 'dynamic_registration'] }) authMode!: string;
+  @ApiProperty({ enum: ['client_credentials', 'dynamic_registration', 'wallet'] }) authMode!: string;
   @ApiProperty({ type: String, nullable: true }) discoveryUrl!: string | null;
   @ApiProperty({ type: String, nullable: true }) tokenUrl!: string | null;
   @ApiProperty({ type: [String] }) scopes!: string[];
