@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { type AppConfig } from '@app/config';
 import { JobProducer, QueueName, redisConnectionOptions } from '@app/jobs';
-import { type OperationActor, OperationsModule, PublishingModule } from '@app/publishing';
+import { type OperationActor, OperationsModule, PublishingModule, WalletsModule } from '@app/publishing';
 import { type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
@@ -14,7 +14,7 @@ class CliOperationsModule {}
 /** How long a command waits for Redis to answer before saying it cannot reach it. */
 const REDIS_TIMEOUT_MS = 5_000;
 
-/** What an operator command runs with: the shared operations over the configured store and Redis. */
+/** What an operator command runs with: the shared operations (and wallet operations) over the configured store and Redis. */
 export interface OperationsContext {
   app: INestApplicationContext;
   config: AppConfig;
@@ -38,7 +38,10 @@ export async function withOperations<T>(
   let app: INestApplicationContext;
   try {
     app = await NestFactory.createApplicationContext(
-      { module: CliOperationsModule, imports: [PublishingModule.forApp(config), OperationsModule] },
+      {
+        module: CliOperationsModule,
+        imports: [PublishingModule.forApp(config), OperationsModule, WalletsModule],
+      },
       { logger: false, abortOnError: false },
     );
   } catch (error) {

@@ -46,11 +46,20 @@ export class WalletOperations {
 
   /**
    * Disconnects a connection: its tokens are deleted and its deliveries stop.
-   * @throws OperationError `NOT_FOUND` (`wallet_not_found`).
+   * @throws OperationError `NOT_FOUND` (`wallet_not_found`); `CONFLICT`
+   * (`wallet_already_disconnected`) when it is disconnected already (nothing to do, no audit entry).
    */
   async disconnect(id: string, by: OperationActor): Promise<WalletConnectionView> {
     const before = await this.store.wallets.get(id);
     if (before === null) throw notFound(id);
+    if (before.status === 'disconnected') {
+      throw new OperationError(
+        'CONFLICT',
+        'wallet_already_disconnected',
+        `wallet connection ${id} is disconnected already`,
+        { details: { id } },
+      );
+    }
     const closed = await this.store.wallets.disconnect(id, `disconnected by an operator (${by.via})`);
     if (closed === null) throw notFound(id);
     await this.store.audit.append({

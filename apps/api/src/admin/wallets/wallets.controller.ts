@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Req } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { type WalletConnectionView, WalletOperations } from '@app/publishing';
 import { type Request } from 'express';
 import { Audit } from '../../audit/audit.decorator';
@@ -36,6 +36,7 @@ export class AdminWalletsController {
   })
   @ApiOkResponse({ type: WalletConnectionDto })
   @ApiNotFoundResponse({ type: AdminErrorDto, description: 'wallet_not_found' })
+  @ApiConflictResponse({ type: AdminErrorDto, description: 'wallet_already_disconnected' })
   disconnect(
     @Param('id') id: string,
     @CurrentAdmin() admin: AdminPrincipal,
