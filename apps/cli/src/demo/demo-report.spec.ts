@@ -114,9 +114,22 @@ describe('demoVerdict', () => {
   });
 
   it('fails on a failed run, failed learners or an empty sample', () => {
-    expect(demoVerdict(report({ run: run({}, 'failed') })).lines.at(-1)).toBe(
+    const failed = run({}, 'failed');
+    failed.problems = [
+      {
+        recordSet: 'build',
+        key: 'batch 1',
+        reason: 'build failed: TypeError',
+        effect: null,
+        learnerRef: null,
+      },
+    ];
+    expect(demoVerdict(report({ run: failed })).lines.slice(-3)).toEqual([
+      '  problem  build batch 1: build failed: TypeError',
+      '',
       'FAILED: the sync run failed: the SIS could not be read',
-    );
+    ]);
+    expect(demoVerdict(report()).lines.join('\n')).not.toContain('problem  ');
     expect(
       demoVerdict(
         report({

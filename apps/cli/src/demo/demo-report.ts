@@ -68,6 +68,10 @@ export function demoVerdict(report: DemoReport): { ok: boolean; lines: string[] 
     `  provider    holds ${count(report.providerHolds)} CLRs (read back with getClrs)`,
     `verification of ${report.verdicts.length} delivered CLRs (verifyClr, keys and revocation lists fetched over HTTP from the api)`,
     ...report.verdicts.map(verdictLine),
+    // The run's first problems (record set, SIS key, reason) explain a failed build.
+    ...(problems.length > 0 && (run.status !== 'succeeded' || c.learnersFailed > 0)
+      ? run.problems.map((problem) => `  problem  ${problem.recordSet} ${problem.key}: ${problem.reason}`)
+      : []),
     '',
     problems.length === 0
       ? `OK: ${count(report.learners)} learners, ${count(c.assertionsSigned)} assertions and ${count(c.learnersBuilt)} CLRs signed, ` +

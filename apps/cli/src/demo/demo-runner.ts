@@ -170,7 +170,7 @@ async function demo(
   const summary: RunSummary = await runs.waitForRun(run.id, {
     timeoutMs: options.timeoutMs ?? 600_000,
     pollMs: 100,
-    problemLimit: 0,
+    problemLimit: 5,
   });
   const syncMs = performance.now() - syncStarted;
   const settled = await waitForSettledDeliveries(store, {
