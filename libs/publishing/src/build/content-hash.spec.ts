@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { type Clr } from '@app/clr';
-import { canonicalJson, clrContentHash } from './content-hash';
+import { canonicalJson, clrContentHash, unsignedClrDocuments } from './content-hash';
 
 const ISSUED = '2025-07-15T12:00:00Z';
 
@@ -62,5 +63,114 @@ describe('clrContentHash', () => {
     const dated = clr();
     dated.assertions![1] = { ...dated.assertions![1], issuedOn: '2025-07-01T00:00:00Z' };
     expect(clrContentHash(dated)).not.toBe(base);
+  });
+});
+
+/** The hash by its definition: JSON with a replacer, then SHA-256 (what the fast path must equal). */
+function byDefinition(document: Clr): string {
+  const { issuedOn } = document;
+  const json = JSON.stringify(document, function (this: unknown, key: string, value: unknown) {
+    if (key === 'issuedOn') {
+      if (this === document) return undefined;
+      if (value === issuedOn) return '(clr.issuedOn)';
+    }
+    return value;
+  });
+  return createHash('sha256').update(json).digest('hex');
+}
+
+type Loose = Clr & Record<string, unknown>;
+
+describe('unsignedClrDocuments', () => {
+  const cases: [string, () => Clr][] = [
+    ['a plain CLR', () => clr()],
+    [
+      'issuedOn as the first and as the last member',
+      () => {
+        const { issuedOn, ...rest } = clr();
+        return { issuedOn, ...rest, extra: { issuedOn } } as Loose;
+      },
+    ],
+    [
+      'the CLR date nested at several depths, in arrays and beside other members',
+      () => {
+        const document = clr() as Loose;
+        document['deep'] = [
+          { id: 'x', type: 'Achievement', issuedOn: ISSUED, nested: [{ issuedOn: ISSUED }] },
+        ];
+        document['endorsed'] = [{ issuedOn: ISSUED }, { issuedOn: '2020-01-01T00:00:00Z' }];
+        return document;
+      },
+    ],
+    [
+      'the member text inside string values, escaped quotes and a key ending in issuedOn',
+      () => {
+        const document = clr() as Loose;
+        document['name'] = `{"issuedOn":"${ISSUED}"} ,"issuedOn":"${ISSUED}"`;
+        document['x'] = {
+          'a"issuedOn': ISSUED,
+          'a,"issuedOn': ISSUED,
+          XissuedOn: ISSUED,
+          list: ['issuedOn', ISSUED],
+        };
+        return document;
+      },
+    ],
+    [
+      'a nested issuedOn that only starts like the CLR date, or is not a string',
+      () => {
+        const document = clr() as Loose;
+        document['x'] = [
+          { issuedOn: `${ISSUED}x` },
+          { issuedOn: 20250715 },
+          { issuedOn: null },
+          { issuedOn: [ISSUED] },
+        ];
+        return document;
+      },
+    ],
+    [
+      'text in many scripts and lone surrogates',
+      () => {
+        const document = clr({ name: 'Thảo – 学习 – \u{1F393} \ud800 "q"' }) as Loose;
+        document['x'] = { issuedOn: ISSUED, note: '\udc00é' };
+        return document;
+      },
+    ],
+    [
+      'undefined, function and symbol members (left out)',
+      () => {
+        const document = clr() as Loose;
+        document['u'] = undefined;
+        document['f'] = () => 1;
+        document['s'] = Symbol('s');
+        document['x'] = { u: undefined, issuedOn: ISSUED };
+        return document;
+      },
+    ],
+    [
+      'a CLR date that needs escaping',
+      () => {
+        const odd = 'when "now" \\ later';
+        const document = clr({ issuedOn: odd }) as Loose;
+        document['x'] = { issuedOn: odd };
+        return document;
+      },
+    ],
+    [
+      'no CLR date (the replacer path)',
+      () => {
+        const { issuedOn: _issuedOn, ...rest } = clr();
+        return { ...rest, x: { issuedOn: 'a' } } as unknown as Clr;
+      },
+    ],
+  ];
+
+  it.each(cases)('gives JSON.stringify and the defined hash for %s', (_name, make) => {
+    const document = make();
+    const documents = unsignedClrDocuments(document);
+    expect(documents.json).toBe(JSON.stringify(document));
+    expect(documents.contentHash).toBe(byDefinition(document));
+    expect(clrContentHash(document)).toBe(documents.contentHash);
   });
 });
