@@ -13,6 +13,7 @@ import {
   type WithContext,
 } from '../model';
 import { signCompactJws } from './compact-jws.signer';
+import { plainTreeCopy } from './plain-tree-copy';
 import { SigningError } from './signing-error';
 
 /** One key, or the keys of every Profile that issues something in the CLR. */
@@ -88,15 +89,23 @@ export async function signEndorsement(
  */
 export async function signClr(clr: Clr, signers: SignerSet, options: SignOptions = {}): Promise<SignedClr> {
   const index = signerIndex(signers);
-  const payload = withContext(structuredClone(clr));
+  // A plain JSON tree (what the mapping makes) is copied by a plain walk, several times faster
+  // than structuredClone; anything else (shared or cyclic objects, class instances, dates ...)
+  // takes structuredClone as before, whose copy keeps the sharing the signing steps depend on.
+  const tree = plainTreeCopy(clr);
+  const payload = tree === undefined ? withContext(structuredClone(clr)) : withContextCopy(tree);
   await signEndorsementsIn(payload, index, options);
 
   const assertions = payload.assertions ?? [];
   const toSign = assertions.map((assertion, i) => ({ assertion, path: `$.assertions[${i}]` }));
   const signed = toSign.filter(({ assertion }) => assertion.verification?.type !== 'Hosted');
+  // In a tree nothing else refers to a signed assertion (it leaves `assertions` below), so a
+  // copy with `@context` first serialises the same as the reordered original; shared objects
+  // must be reordered in place, where every reference sees it.
+  const contextFirst = tree === undefined ? withContext : withContextCopy;
   const jwsList = await Promise.all(
     signed.map(({ assertion, path }) => {
-      const assertionPayload = withContext(assertion);
+      const assertionPayload = contextFirst(assertion);
       const signer = prepareAssertion(assertionPayload, index, path, options);
       return signCompactJws(assertionPayload, signer);
     }),
@@ -246,7 +255,7 @@ async function signHolderEndorsements(
   else delete holder.endorsements;
 }
 
-/** Puts `@context` first (the CLR context unless the object already has one). */
+/** Puts `@context` first (the CLR context unless the object already has one), in place. */
 function withContext<T extends object>(value: T): WithContext<T> {
   const record = value as T & { '@context'?: JsonLdContext };
   const context = record['@context'] ?? CLR_CONTEXT_URL;
@@ -255,4 +264,14 @@ function withContext<T extends object>(value: T): WithContext<T> {
   for (const key of Object.keys(record)) delete (record as Record<string, unknown>)[key];
   Object.assign(record, { '@context': context }, Object.fromEntries(entries));
   return record as WithContext<T>;
+}
+
+/** {@link withContext} as a shallow copy (the object itself when `@context` is already first). */
+function withContextCopy<T extends object>(value: T): WithContext<T> {
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys[0] === '@context') return value as WithContext<T>;
+  const copy: Record<string, unknown> = { '@context': record['@context'] ?? CLR_CONTEXT_URL };
+  for (const key of keys) if (key !== '@context') copy[key] = record[key];
+  return copy as WithContext<T>;
 }
