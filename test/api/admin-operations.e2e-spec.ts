@@ -150,9 +150,10 @@ describeWithService('redis', 'admin audit, errors and logs (e2e)', () => {
       expect(finished[0]).toMatchObject({
         level: 'info',
         service: 'api',
-        req: { id: requestId, method: 'POST', path: '/admin/test-ops/run-9/poke' },
+        // The route pattern, not the concrete path (paths carry ids).
+        req: { id: requestId, method: 'POST', path: '/admin/test-ops/:id/poke' },
         res: { statusCode: 201 },
-        msg: 'POST /admin/test-ops/run-9/poke 201',
+        msg: 'POST /admin/test-ops/:id/poke 201',
       });
       const text = api.logs.text;
       for (const secret of [
@@ -167,6 +168,37 @@ describeWithService('redis', 'admin audit, errors and logs (e2e)', () => {
       ]) {
         expect([secret, text.includes(secret)]).toEqual([secret, false]);
       }
+    });
+
+    const requestLineOf = (requestId: unknown): Record<string, unknown> | undefined =>
+      api.logs.records.find(
+        (record) =>
+          (record.req as { id?: string } | undefined)?.id === requestId &&
+          typeof record.responseTime === 'number',
+      );
+
+    it("log a learner's wallets route as its pattern, never the SIS learner id in the path", async () => {
+      const res = await request(server).get('/admin/learners/S-77123/wallets').set(auth);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual([]);
+      const line = requestLineOf(res.headers['x-request-id']);
+      expect(line).toMatchObject({
+        req: { method: 'GET', path: '/admin/learners/:learnerId/wallets' },
+        msg: 'GET /admin/learners/:learnerId/wallets 200',
+      });
+      expect(api.logs.text).not.toContain('S-77123');
+    });
+
+    it('log a request no route matched (404) with every segment after the first two as :param', async () => {
+      const res = await request(server).get('/admin/learners/S0000001/x').set(auth);
+      expect(res.status).toBe(404);
+      const line = requestLineOf(res.headers['x-request-id']);
+      expect(line).toMatchObject({
+        level: 'warn',
+        req: { method: 'GET', path: '/admin/learners/:param/:param' },
+        res: { statusCode: 404 },
+      });
+      expect(api.logs.text).not.toContain('S0000001');
     });
 
     it('log failures with the error class and request id, never the message of an unknown error or a driver', async () => {

@@ -3,8 +3,11 @@ export { type LoggedError, loggableError } from './logging/safe-error';
 export { type CreateLoggerOptions, type LogLevel, createLogger } from './logging/logger.factory';
 export {
   type HttpLoggingOptions,
+  type LoggableRequest,
   REQUEST_ID_HEADER,
+  genericPath,
   httpLoggingOptions,
+  loggedPath,
   pathOf,
   requestIdFor,
   serializeRequest,
