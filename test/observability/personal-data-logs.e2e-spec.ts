@@ -154,7 +154,7 @@ providerApi:
     const counts = await stack.settle();
     expect(counts.rejected).toBe(1);
     expect(counts.delivered).toBeGreaterThan(LEARNERS - 10);
-  });
+  }, 240_000);
 
   it('revokes an assertion through the admin API; its republished delivery dies on 503s and is retried', async () => {
     const [learner] = await stack.store.versions.listLearners({ limit: 1 });
@@ -197,7 +197,7 @@ providerApi:
       .get(`/ims/clr/v1p0/assertions/${segment}`)
       .set('Accept', 'application/ld+json');
     expect(hosted.status).toBe(410);
-  });
+  }, 120_000);
 
   it('answers the operators’ reads and the public endpoints (keys, assertions, CLRs, discovery)', async () => {
     const runs = await request(server).get('/admin/runs').set(AS_OPERATOR);
