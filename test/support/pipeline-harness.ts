@@ -178,7 +178,9 @@ delivery:
       ratePerSecond: 1000
       timeoutMs: 4000
   retry: { maxAttempts: ${input.maxAttempts}, baseDelayMs: 50, maxDelayMs: 400 }
-  staleAfterSeconds: 10
+  # Well above two post timeouts plus store waits on a loaded machine: a live post is never
+  # taken for a dead worker's (which would post it twice); a killed worker's wait this long.
+  staleAfterSeconds: 30
   sweepIntervalSeconds: 1
 ${input.delivery}
 http: { host: 127.0.0.1, port: ${input.apiPort} }
