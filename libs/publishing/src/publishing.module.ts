@@ -1,4 +1,5 @@
 import { CaseModule, CaseResolver } from '@app/case';
+import { setSigningThreadCount } from '@app/clr';
 import { APP_CONFIG, type AppConfig, ClrConfigModule, masterKeyBytes } from '@app/config';
 import { JOBS_MODULE_OPTIONS, JobProducer, type JobsModuleOptions, JobsModule, QueueName } from '@app/jobs';
 import { ClrIdFactory } from '@app/mapping';
@@ -137,8 +138,10 @@ export interface PublishingAppOptions {
         finaliser: RunFinaliser,
         ids: ClrIdFactory,
         metrics?: ClrMetrics,
-      ) =>
-        new BuildBatchJob({
+      ) => {
+        // Process-wide: the worker that builds decides how many threads sign (0: the default).
+        if (config.pipeline.signingThreads > 0) setSigningThreadCount(config.pipeline.signingThreads);
+        return new BuildBatchJob({
           store,
           composer,
           publisher,
@@ -147,7 +150,8 @@ export interface PublishingAppOptions {
           ids,
           learnerConcurrency: config.pipeline.learnerConcurrency,
           metrics,
-        }),
+        });
+      },
     },
   ],
   exports: [

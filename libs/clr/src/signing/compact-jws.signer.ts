@@ -1,7 +1,6 @@
-import { type KeyObject } from 'node:crypto';
 import type { Signer } from '../keys';
 import { CLR_SIGNING_ALGORITHM, type CompactJws } from '../model';
-import { DEFAULT_SIGNING_THREADS, Rs256SigningThreads } from './rs256-signing-threads';
+import { DEFAULT_SIGNING_THREADS, JwsSigningThreads } from './jws-signing-threads';
 
 /**
  * The JOSE header of every JWS we make: `{ "alg": "RS256", "kid": <signer kid>, "typ": "JWT" }`.
@@ -16,7 +15,7 @@ export interface ClrJwsHeader {
 
 const encodedHeaders = new WeakMap<Signer, string>();
 
-let signingThreads = new Rs256SigningThreads(DEFAULT_SIGNING_THREADS);
+let signingThreads = new JwsSigningThreads(DEFAULT_SIGNING_THREADS);
 
 /**
  * Sets how many threads sign RS256 (default {@link DEFAULT_SIGNING_THREADS}: one core fewer than
@@ -28,7 +27,7 @@ let signingThreads = new Rs256SigningThreads(DEFAULT_SIGNING_THREADS);
  */
 export function setSigningThreadCount(count: number): void {
   if (count === signingThreads.size) return;
-  signingThreads = new Rs256SigningThreads(count);
+  signingThreads = new JwsSigningThreads(count);
 }
 
 /** The thread count of {@link setSigningThreadCount}. */
@@ -41,7 +40,7 @@ export function signingThreadCount(): number {
  *
  * Built on node:crypto rather than jose's `CompactSign`: RS256 (RSASSA-PKCS1-v1_5 with SHA-256)
  * is deterministic, so the output is byte-identical to jose's (the specs check this), while
- * node's `crypto.sign` on signing threads ({@link Rs256SigningThreads}) reaches the raw RS256
+ * node's `crypto.sign` on signing threads ({@link JwsSigningThreads}) reaches the raw RS256
  * rate of the machine's spare cores; jose signs through WebCrypto at roughly 70-80% of it.
  */
 export async function signCompactJws(payload: object, signer: Signer): Promise<CompactJws> {
@@ -54,16 +53,7 @@ export async function signCompactJws(payload: object, signer: Signer): Promise<C
  * something else too and would otherwise serialise the object twice.
  */
 export async function signJsonCompactJws(json: string, signer: Signer): Promise<CompactJws> {
-  const header = encodedHeader(signer);
-  const body = Buffer.from(json, 'utf8').toString('base64url');
-  // The signing input is ASCII: written straight into a buffer of its own (not a slice of
-  // Node's shared pool), which moves to the signing thread without a copy.
-  const input = Buffer.allocUnsafeSlow(header.length + 1 + body.length);
-  input.write(header, 0, 'latin1');
-  input[header.length] = 0x2e; // '.'
-  input.write(body, header.length + 1, 'latin1');
-  const signature = await rs256(input, signer.privateKey);
-  return `${header}.${body}.${signature.toString('base64url')}`;
+  return signingThreads.sign(encodedHeader(signer), json, signer.privateKey);
 }
 
 function encodedHeader(signer: Signer): string {
@@ -74,12 +64,4 @@ function encodedHeader(signer: Signer): string {
     encodedHeaders.set(signer, header);
   }
   return header;
-}
-
-/**
- * RSASSA-PKCS1-v1_5 with SHA-256: `crypto.sign('sha256', input, key)` on a signing thread.
- * `input` is handed over (detached here).
- */
-function rs256(input: Buffer, key: KeyObject): Promise<Buffer> {
-  return signingThreads.sign(input, key);
 }

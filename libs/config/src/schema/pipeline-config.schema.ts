@@ -15,6 +15,12 @@ export const pipelineSchema = z
     buildConcurrency: integer(1, 64).default(2),
     /** Learners of one batch published at once (signing overlaps storing). */
     learnerConcurrency: integer(1, 64).default(4),
+    /**
+     * Threads that make the RS256 signatures of a worker process; 0 (the default): one fewer
+     * than the machine's cores, at least 1, so the thread that composes and stores CLRs keeps a
+     * core. Lower it when several worker processes share a host's cores.
+     */
+    signingThreads: integer(0, 64).default(0),
   })
   .strict();
 export type PipelineConfig = z.output<typeof pipelineSchema>;

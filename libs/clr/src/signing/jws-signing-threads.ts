@@ -1,60 +1,74 @@
 import { type KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { isArrayBuffer } from 'node:util/types';
 import { Worker } from 'node:worker_threads';
 
 /**
  * What a signing thread runs (plain JavaScript, so it loads the same from dist/ and under jest):
- * batches of `{ id, keyId, key?, input }` in, `[id, signature | error]` pairs out. Synchronous
- * `crypto.sign` back to back: the thread never waits for the main thread between signatures.
+ * batches of `{ id, keyId, key?, header, json }` in, `[id, jws | undefined, error?]` out. For
+ * each job it encodes the payload (UTF-8, base64url), signs `header.payload` with RS256
+ * (synchronous `crypto.sign`, back to back: it never waits for the main thread between
+ * signatures) and returns the compact JWS. The byte work goes through two scratch buffers that
+ * only grow, so it leaves no garbage outside the heap for this thread's seldom-running
+ * collector to find.
  */
 const THREAD_SOURCE = `
 'use strict';
 const { parentPort } = require('node:worker_threads');
 const { sign } = require('node:crypto');
 const keys = new Map();
+let text = Buffer.allocUnsafeSlow(1 << 16);
+let input = Buffer.allocUnsafeSlow(1 << 16);
+const atLeast = (buffer, size) => (buffer.length >= size ? buffer : Buffer.allocUnsafeSlow(Math.max(size, buffer.length * 2)));
 parentPort.on('message', (jobs) => {
   const results = [];
-  const spent = [];
   for (const job of jobs) {
     if (job.key !== undefined) keys.set(job.keyId, job.key);
     try {
-      results.push([job.id, sign('sha256', job.input, keys.get(job.keyId))]);
+      text = atLeast(text, job.json.length * 3); // UTF-8 takes at most 3 bytes per UTF-16 unit
+      const body = text.toString('base64url', 0, text.write(job.json, 0, 'utf8'));
+      const size = job.header.length + 1 + body.length;
+      input = atLeast(input, size);
+      input.write(job.header, 0, 'latin1');
+      input[job.header.length] = 0x2e;
+      input.write(body, job.header.length + 1, 'latin1');
+      const signature = sign('sha256', input.subarray(0, size), keys.get(job.keyId));
+      results.push([job.id, job.header + '.' + body + '.' + signature.toString('base64url')]);
     } catch (error) {
       results.push([job.id, undefined, {
-        name: error && error.name, message: String(error && error.message !== undefined ? error.message : error),
+        name: error && error.name,
+        message: String(error && error.message !== undefined ? error.message : error),
         code: error && error.code,
       }]);
     }
-    if (job.transferred) spent.push(job.input.buffer);
   }
-  // Transferred inputs go back with the results: freed by the main thread's collector, they
-  // do not pile up here (this thread allocates little, so its collector seldom runs).
-  parentPort.postMessage(results, spent);
+  parentPort.postMessage(results);
 });
 `;
 
 /** At most this many signing threads. */
 export const MAX_SIGNING_THREADS = 64;
 
+/** Signing threads by default: one core fewer than the machine has, at least one. */
+export const DEFAULT_SIGNING_THREADS = Math.max(1, availableParallelism() - 1);
+
 /** How long a signing thread with nothing to do lives on (it is started again when needed). */
 const IDLE_MS = 5_000;
 
 interface Job {
-  resolve(signature: Buffer): void;
+  resolve(jws: string): void;
   reject(error: Error): void;
 }
 
 interface SentJob {
   id: number;
   keyId: number;
+  /** Sent with a thread's first job for the key. */
   key?: KeyObject;
-  input: Uint8Array;
-  /** The input's buffer moves to the thread (and back with the result). */
-  transferred: boolean;
+  header: string;
+  json: string;
 }
 
-type JobResult = [id: number, signature: Uint8Array | undefined, error?: SerializedError];
+type JobResult = [id: number, jws: string | undefined, error?: SerializedError];
 
 interface SerializedError {
   name?: string;
@@ -67,7 +81,6 @@ interface Batch {
   jobs: SentJob[];
   owed: [number, Job][];
   keys: Map<number, KeyObject>;
-  transfer: Set<ArrayBuffer>;
 }
 
 /** One signing thread and the jobs it owes. */
@@ -79,18 +92,22 @@ class SigningThread {
   private gone = false;
 
   constructor(private readonly onGone: (thread: SigningThread) => void) {
-    this.worker = new Worker(THREAD_SOURCE, { eval: true, name: 'clr-rs256' });
+    this.worker = new Worker(THREAD_SOURCE, {
+      eval: true,
+      name: 'clr-jws-signing',
+      // Everything it allocates is garbage within one message: a small young generation is
+      // collected often and cheaply instead of growing (tens of MB of peak RSS otherwise).
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
     this.worker.unref();
     this.worker.on('message', (results: JobResult[]) => this.settle(results));
     this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', (code) =>
-      this.fail(new Error(`the RS256 signing thread exited with code ${code}`)),
-    );
+    this.worker.on('exit', (code) => this.fail(new Error(`the JWS signing thread exited with code ${code}`)));
   }
 
   /** Sends the jobs; throws (owing nothing) when they cannot be sent. */
-  post(jobs: SentJob[], owed: [number, Job][], transfer: readonly ArrayBuffer[]): void {
-    this.worker.postMessage(jobs, transfer);
+  post(jobs: SentJob[], owed: [number, Job][]): void {
+    this.worker.postMessage(jobs);
     if (this.pending.size === 0) {
       this.worker.ref(); // pending signatures keep the process alive
       if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
@@ -100,15 +117,12 @@ class SigningThread {
   }
 
   private settle(results: JobResult[]): void {
-    for (const [id, signature, error] of results) {
+    for (const [id, jws, error] of results) {
       const job = this.pending.get(id);
       if (job === undefined) continue;
       this.pending.delete(id);
-      if (signature !== undefined) {
-        job.resolve(Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength));
-      } else {
-        job.reject(rebuildError(error));
-      }
+      if (jws !== undefined) job.resolve(jws);
+      else job.reject(rebuildError(error));
     }
     if (this.pending.size === 0) {
       this.worker.unref();
@@ -137,26 +151,27 @@ class SigningThread {
 }
 
 function rebuildError(error: SerializedError | undefined): Error {
-  const rebuilt = new Error(error?.message ?? 'RS256 signing failed') as Error & { code?: string };
+  const rebuilt = new Error(error?.message ?? 'JWS signing failed') as Error & { code?: string };
   if (error?.name !== undefined) rebuilt.name = error.name;
   if (error?.code !== undefined) rebuilt.code = error.code;
   return rebuilt;
 }
 
 /**
- * RS256 signatures (RSASSA-PKCS1-v1_5 with SHA-256, what `crypto.sign('sha256', ...)` makes with
- * an RSA key) on dedicated worker threads, `threads` of them, started when first needed and
- * stopped after 5 s without work.
+ * Compact JWS with RS256 (RSASSA-PKCS1-v1_5 with SHA-256, what `crypto.sign('sha256', ...)`
+ * makes with an RSA key) made on dedicated worker threads, `threads` of them, started when first
+ * needed and stopped after 5 s without work. Jobs asked for in the same tick go to the least
+ * busy thread as one message.
  *
  * Why not the callback `crypto.sign` on libuv's pool: the pool has 4 threads whatever the cores,
  * and with all of them signing on a 2-core machine the main thread (which composes, serialises
  * and stores the CLRs, and which the rest of the build waits for) gets 2 of 5 shares of the
  * cores. Letting fewer signatures into the pool at once does not help: the pool then only gets
  * the next one when the main thread comes round to its event loop, so it idles exactly while the
- * main thread is busy. A signing thread holds its own queue and signs back to back. Jobs
- * submitted in the same tick go to the least busy thread as one message.
+ * main thread is busy. A signing thread holds its own queue and signs back to back; it also does
+ * the payload's UTF-8 and base64url encoding, which would otherwise be the main thread's.
  */
-export class Rs256SigningThreads {
+export class JwsSigningThreads {
   private readonly threads: SigningThread[] = [];
   private readonly keyIds = new WeakMap<KeyObject, number>();
   private nextKeyId = 1;
@@ -177,48 +192,45 @@ export class Rs256SigningThreads {
   }
 
   /**
-   * The RS256 signature of `input` with `key`; rejects with the signing thread's error. When
-   * `input` is the whole of its ArrayBuffer, the buffer is transferred to the thread (detached
-   * here), otherwise copied.
+   * The compact JWS `header.payload.signature` of the payload JSON `json` (UTF-8 encoded) under
+   * the base64url-encoded protected header `header`, signed with RS256 by `key`. Rejects with
+   * the signing thread's error.
    */
-  sign(input: Uint8Array, key: KeyObject): Promise<Buffer> {
+  sign(header: string, json: string, key: KeyObject): Promise<string> {
     let keyId = this.keyIds.get(key);
     if (keyId === undefined) {
       keyId = this.nextKeyId;
       this.nextKeyId += 1;
       this.keyIds.set(key, keyId);
     }
-    if (this.batch === undefined) {
-      this.batch = { jobs: [], owed: [], keys: new Map(), transfer: new Set() };
+    let batch = this.batch;
+    if (batch === undefined) {
+      batch = { jobs: [], owed: [], keys: new Map() };
+      this.batch = batch;
       queueMicrotask(() => this.flush());
     }
     const id = this.nextJobId;
     this.nextJobId += 1;
-    const buffer = input.buffer;
-    const transferred =
-      isArrayBuffer(buffer) &&
-      input.byteOffset === 0 &&
-      input.byteLength === buffer.byteLength &&
-      !this.batch.transfer.has(buffer);
-    if (transferred) this.batch.transfer.add(buffer);
-    this.batch.jobs.push({ id, keyId, input, transferred });
-    this.batch.keys.set(keyId, key);
-    return new Promise<Buffer>((resolve, reject) => this.batch!.owed.push([id, { resolve, reject }]));
+    batch.jobs.push({ id, keyId, header, json });
+    batch.keys.set(keyId, key);
+    const owed = batch.owed;
+    return new Promise<string>((resolve, reject) => owed.push([id, { resolve, reject }]));
   }
 
   private flush(): void {
     const batch = this.batch!;
     this.batch = undefined;
-    let thread: SigningThread;
     try {
-      thread = this.leastBusy();
+      const thread = this.leastBusy();
       // A thread is sent each key once, with the first job that needs it.
+      const sent: number[] = [];
       for (const [keyId, key] of batch.keys) {
         if (thread.keys.has(keyId)) continue;
         batch.jobs.find((job) => job.keyId === keyId)!.key = key;
-        thread.keys.add(keyId);
+        sent.push(keyId);
       }
-      thread.post(batch.jobs, batch.owed, [...batch.transfer]);
+      thread.post(batch.jobs, batch.owed);
+      for (const keyId of sent) thread.keys.add(keyId);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       for (const [, job] of batch.owed) job.reject(failure);
@@ -239,6 +251,3 @@ export class Rs256SigningThreads {
     return this.threads.reduce((best, thread) => (thread.pending.size < best.pending.size ? thread : best));
   }
 }
-
-/** Signing threads by default: one core fewer than the machine has, at least one. */
-export const DEFAULT_SIGNING_THREADS = Math.max(1, availableParallelism() - 1);
