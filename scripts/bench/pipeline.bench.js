@@ -94,10 +94,26 @@ async function waitForWorkers(producer, expected, timeoutMs = 60_000) {
 }
 
 /** Triggers a run and times it to the run's end and to its last delivery settled. */
-async function timedRun(runs, store, mode) {
+async function timedRun(runs, store, mode, workers = []) {
   const start = performance.now();
   const run = await runs.trigger({ mode, trigger: 'cli', requestedBy: 'bench' });
-  const summary = await runs.waitForRun(run.id, { timeoutMs: 6 * 3600_000, pollMs: 100, problemLimit: 0 });
+  let reported = start;
+  const summary = await runs.waitForRun(run.id, {
+    timeoutMs: 6 * 3600_000,
+    pollMs: 100,
+    problemLimit: 0,
+    // A line every 30 s: a long run that is cut short still tells how far it got.
+    onProgress: ({ counts }) => {
+      const now = performance.now();
+      if (now - reported < 30_000) return;
+      reported = now;
+      const seconds = (now - start) / 1000;
+      note(
+        `  ${seconds.toFixed(0)} s: ${count(counts.learnersBuilt)} built (${fixed(counts.learnersBuilt / seconds)}/s), ` +
+          `${count(counts.assertionsSigned)} assertions; worker peak RSS ${workers.map((worker) => mb(worker.peakRss())).join(', ')}`,
+      );
+    },
+  });
   const runMs = performance.now() - start;
   const settled = await waitForSettledDeliveries(store, { timeoutMs: 3600_000, pollMs: 100 });
   return { summary, runMs, totalMs: performance.now() - start, settled };
@@ -203,7 +219,7 @@ async function main() {
     note('full sync ...');
     const cpuBefore = workers.map((worker) => worker.cpuSeconds() ?? 0);
     const benchCpuBefore = process.cpuUsage();
-    const full = await timedRun(runs, store, 'full');
+    const full = await timedRun(runs, store, 'full', workers);
     const benchCpuUsage = process.cpuUsage(benchCpuBefore);
     const benchCpu = (benchCpuUsage.user + benchCpuUsage.system) / 1e6;
     const workerCpu = workers.reduce(
