@@ -63,6 +63,11 @@ export interface PipelineStackOptions {
   delivery?: string;
   /** Attempts before a delivery dies; default 12. */
   deliveryMaxAttempts?: number;
+  /**
+   * The target's post timeout; default 40 s, above the stand-in's 30 s key fetches, so a post
+   * the provider is still checking is not given up and sent again (a duplicate by timeout).
+   */
+  deliveryTimeoutMs?: number;
   provider?: StandInProviderOptions;
   /** Demo SIS with its data-quality defects (one learner in 250, the 125th). */
   defects?: boolean;
@@ -143,6 +148,7 @@ function configYaml(input: {
   batchSize: number;
   delivery: string;
   maxAttempts: number;
+  timeoutMs: number;
   logLevel: LogLevel;
   extraYaml: string;
 }): string {
@@ -176,11 +182,11 @@ delivery:
       auth: { type: dynamicRegistration }
       concurrency: 4
       ratePerSecond: 1000
-      timeoutMs: 4000
+      timeoutMs: ${input.timeoutMs}
   retry: { maxAttempts: ${input.maxAttempts}, baseDelayMs: 50, maxDelayMs: 400 }
-  # Well above two post timeouts plus store waits on a loaded machine: a live post is never
-  # taken for a dead worker's (which would post it twice); a killed worker's wait this long.
-  staleAfterSeconds: 30
+  # Above two post timeouts plus store waits: a live post is never taken for a dead worker's
+  # (which would post it twice); a killed worker's in-flight posts wait this long.
+  staleAfterSeconds: ${Math.ceil((2 * input.timeoutMs) / 1000) + 10}
   sweepIntervalSeconds: 1
 ${input.delivery}
 http: { host: 127.0.0.1, port: ${input.apiPort} }
@@ -254,6 +260,7 @@ export async function startPipelineStack(options: PipelineStackOptions): Promise
     batchSize: options.batchSize ?? 10,
     delivery: options.delivery ?? '',
     maxAttempts: options.deliveryMaxAttempts ?? 12,
+    timeoutMs: options.deliveryTimeoutMs ?? 40_000,
     logLevel: options.logLevel ?? 'error',
     extraYaml: options.extraYaml ?? '',
   });
