@@ -50,7 +50,9 @@ export function demoConfig(input: DemoConfigInput): AppConfig {
           auth: { type: 'dynamicRegistration' },
           concurrency: 8,
           ratePerSecond: 10_000,
-          timeoutMs: 30_000,
+          // Above the provider's own key fetches (30 s each in the demo): a post it is still
+          // checking is not given up on and sent again.
+          timeoutMs: 60_000,
         }),
       ],
       retry: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 5_000 },
