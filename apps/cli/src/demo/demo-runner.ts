@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { HttpKeyResolver } from '@app/clr';
+import { CLR_SCOPES, HttpKeyResolver } from '@app/clr';
 import { type AppConfig, DEFAULT_CONFIG_PATH, loadConfig, projectRoot } from '@app/config';
 import { type RunningStandInProvider, startStandInProvider } from '@app/provider';
 import { type RunSummary, SyncRunService } from '@app/publishing';
@@ -128,7 +128,7 @@ async function demo(
     // Everything shares this process: on a busy machine a key fetch may wait its turn. The
     // stand-in answers 400 when a key cannot be fetched in time, which would fail the demo.
     verificationFetchTimeoutMs: 30_000,
-    clients: [{ ...reader, scopes: ['https://purl.imsglobal.org/spec/clr/v1p0/scope/readonly'] }],
+    clients: [{ ...reader, scopes: [CLR_SCOPES.readonly] }],
   });
   const config = demoConfig({
     base,
@@ -181,7 +181,7 @@ async function demo(
 
   const held = await new ProviderClrReader(running.provider.baseUrl, reader).readAll();
   const sample = spreadSample(held.signedClrs, options.sample);
-  const verdicts = await verifySample(sample, new HttpKeyResolver({ timeoutMs: 5000 }));
+  const verdicts = await verifySample(sample, new HttpKeyResolver({ timeoutMs: 30_000 }));
 
   const report: DemoReport = {
     learners: options.learners,
