@@ -21,6 +21,8 @@ import { parseClrListQuery } from './clr-list-query';
 import { describeFindings } from './findings-description';
 
 const POST_MEDIA_TYPES = new Set([CLR_MEDIA_TYPE, 'application/json']);
+/** `Retry-After` of a 503 answered because a signer's key or revocation list could not be fetched. */
+const TRANSIENT_RETRY_AFTER_SECONDS = 5;
 
 /** postClr, getClrs, getClr and deleteClr of the CLR 1.0 REST binding. */
 @Controller(`${CLR_API_PATH.slice(1)}/clrs`)
@@ -36,7 +38,8 @@ export class ClrsController {
   /**
    * Create (201) or replace (200, same Clr `id`) a CLR. Order of checks: bearer token and
    * replace scope, then any injected fault, then Accept (406), Content-Type (415), size (413),
-   * JSON (400) and the payload's validity (400 with the findings). Every request is logged.
+   * JSON (400) and the payload's validity (400 with the findings; 503 with Retry-After when a
+   * key or revocation list could not be fetched for now). Every request is logged.
    */
   @Post()
   async postClr(@Req() request: Request, @Res() response: Response): Promise<void> {
@@ -104,6 +107,12 @@ export class ClrsController {
     const check = await this.checker.check(parsed.value);
     if (!check.ok) {
       if (check.clrId !== undefined) entry.clrId = check.clrId;
+      if (check.findings.some((finding) => finding.transient === true)) {
+        // A key or revocation list could not be fetched for now: the sender should try again.
+        throw new ProviderHttpError(503, describeFindings(check.findings), {
+          headers: { 'Retry-After': String(TRANSIENT_RETRY_AFTER_SECONDS) },
+        });
+      }
       throw new ProviderHttpError(400, describeFindings(check.findings), { codeMinor: 'invalid_data' });
     }
     entry.clrId = check.clr.id;

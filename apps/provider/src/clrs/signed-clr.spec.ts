@@ -28,6 +28,8 @@ let keyServer: Server;
 let keyBase: string;
 const documents = new Map<string, unknown>();
 let keyRequests = 0;
+/** Paths the key server answers with 503 (a signer's host that is down for now). */
+const unavailable = new Set<string>();
 let signers: Signer[];
 let verifying: RunningStandInProvider;
 let notVerifying: RunningStandInProvider;
@@ -39,6 +41,10 @@ function testKey(name: string): string {
 beforeAll(async () => {
   keyServer = createServer((request, response) => {
     keyRequests += 1;
+    if (unavailable.has(request.url ?? '')) {
+      response.writeHead(503).end();
+      return;
+    }
     const document = documents.get(`${keyBase}${request.url ?? ''}`);
     if (document === undefined) {
       response.writeHead(404).end();
@@ -154,6 +160,24 @@ describe('postClr with a signedClr', () => {
         );
       }
     }
+  });
+
+  it("answers 503 with Retry-After, not a rejection, while the signer's key cannot be fetched for now", async () => {
+    const payload = await signedPayload();
+    const keyPath = new URL(signers[0]?.keyUrl ?? '').pathname;
+    unavailable.add(keyPath);
+    try {
+      const refused = await postClrRaw(verifying, await fetchToken(verifying), payload);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect(((await refused.json()) as { imsx_description: string }).imsx_description).toContain(
+        'HTTP 503 fetching',
+      );
+    } finally {
+      unavailable.delete(keyPath);
+    }
+    const accepted = await postClrRaw(verifying, await fetchToken(verifying), payload);
+    expect([200, 201]).toContain(accepted.status);
   });
 
   it('validates the decoded Clr when verification is off', async () => {

@@ -4,6 +4,11 @@ export interface Finding {
   reason: string;
   /** Which layer found it. */
   stage: 'input' | 'structure' | 'json-ld' | 'semantics' | 'signature' | 'key' | 'revocation';
+  /**
+   * Set when the problem is that a key, revocation list or profile could not be fetched for a
+   * reason that may pass (timeout, server unavailable): asking again later may succeed.
+   */
+  transient?: true;
 }
 
 export interface ValidationReport {

@@ -1,5 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { buildCryptographicKey, buildRevocationList, MemoryKeyResolver, type Signer } from '../keys';
+import {
+  buildCryptographicKey,
+  buildRevocationList,
+  KeyResolutionError,
+  type KeyResolver,
+  MemoryKeyResolver,
+  type Signer,
+} from '../keys';
 import { CLR_CONTEXT_URL, type Assertion, type Clr, type Endorsement, type Profile } from '../model';
 import { signClr, signEndorsement } from '../signing/clr.signer';
 import { signCompactJws } from '../signing/compact-jws.signer';
@@ -330,6 +337,41 @@ describe('verifyClr: keys and key linkage', () => {
     expect(reasons(report)[0]).toBe(
       `key $.signedClr.verification.creator: key ${institution.keyUrl} could not be resolved: no key document with id ${institution.keyUrl}`,
     );
+  });
+
+  it('marks a key or revocation list that timed out or was unavailable as transient, and a missing one not', async () => {
+    const documents = new MemoryKeyResolver({
+      keys: [institution, accreditor].map((s) =>
+        buildCryptographicKey({ keyUrl: s.keyUrl, ownerId: s.ownerId, publicKeyPem: s.publicKeyPem }),
+      ),
+      revocationLists: [institution, accreditor].map((s) =>
+        buildRevocationList({ url: s.revocationListUrl, issuerId: s.ownerId, revokedIds: [] }),
+      ),
+    });
+    const failing = (code: 'timeout' | 'unavailable' | 'not-found', what: 'key' | 'list'): KeyResolver => ({
+      getKey: (url) =>
+        what === 'key' && url === institution.keyUrl
+          ? Promise.reject(new KeyResolutionError(code, url, `${code} fetching ${url}`))
+          : documents.getKey(url),
+      getRevocationList: (url) =>
+        what === 'list' && url === institution.revocationListUrl
+          ? Promise.reject(new KeyResolutionError(code, url, `${code} fetching ${url}`))
+          : documents.getRevocationList(url),
+    });
+    for (const [code, what, transient] of [
+      ['timeout', 'key', true],
+      ['unavailable', 'key', true],
+      ['not-found', 'key', false],
+      ['timeout', 'list', true],
+      ['not-found', 'list', false],
+    ] as const) {
+      const report = await verifyClr(post(signed.signedClr), options({ resolver: failing(code, what) }));
+      expect(report.valid).toBe(false);
+      const first = report.findings[0];
+      expect(first?.reason).toContain(`${code} fetching`);
+      expect(first?.stage).toBe(what === 'key' ? 'key' : 'revocation');
+      expect(first?.transient).toBe(transient ? true : undefined);
+    }
   });
 
   it('rejects a kid that does not identify the key', async () => {

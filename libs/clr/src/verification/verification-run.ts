@@ -42,11 +42,11 @@ export interface Outcome {
 
 type ResolvedKey =
   | { ok: true; document: CryptographicKey; keyObject: KeyObject; thumbprint: string; problems: string[] }
-  | { ok: false; reason: string };
-type ResolvedList =
-  | { ok: true; list: RevocationList; revoked: Set<string>; problems: string[] }
-  | { ok: false; reason: string };
-type ResolvedProfile = { ok: true; profile: Profile | undefined } | { ok: false; reason: string };
+  | Unresolved;
+type ResolvedList = { ok: true; list: RevocationList; revoked: Set<string>; problems: string[] } | Unresolved;
+type ResolvedProfile = { ok: true; profile: Profile | undefined } | Unresolved;
+/** A document that could not be had; `transient` when asking again later may succeed. */
+type Unresolved = { ok: false; reason: string; transient?: true };
 
 /** The Profile that issues each kind of signed object, and where it sits in the payload. */
 const SIGNING_PROFILE: Record<SignedObjectKind, { path: readonly string[]; label: string }> = {
@@ -166,7 +166,7 @@ export class VerificationRun {
     } else if (this.options.resolver.getProfile !== undefined) {
       const resolvedProfile = await this.resolveProfile(profileId);
       if (resolvedProfile.ok) hosted = resolvedProfile.profile;
-      else own.push({ path: `${path}.${spec.label}`, stage: 'key', reason: resolvedProfile.reason });
+      else own.push(unresolvedFinding(`${path}.${spec.label}`, 'key', resolvedProfile));
     }
     const linkingProfile = hosted ?? (isRecord(profile) ? (profile as unknown as Profile) : undefined);
 
@@ -181,7 +181,7 @@ export class VerificationRun {
       // Step 4: get the key.
       const resolved = await this.resolveKey(keyUrl);
       if (!resolved.ok) {
-        own.push({ path: `${path}.verification.creator`, stage: 'key', reason: resolved.reason });
+        own.push(unresolvedFinding(`${path}.verification.creator`, 'key', resolved));
       } else {
         this.warnOnce(keyUrl, resolved.problems, 'key', `${path}.verification.creator`, outcome.warnings);
         const kid = typeof header.kid === 'string' ? header.kid : undefined;
@@ -347,7 +347,7 @@ export class VerificationRun {
     try {
       document = await this.options.resolver.getKey(url);
     } catch (error) {
-      return { ok: false, reason: `key ${url} could not be resolved: ${resolutionReason(error)}` };
+      return unresolved(`key ${url} could not be resolved`, error);
     }
     let keyObject: KeyObject;
     try {
@@ -376,10 +376,7 @@ export class VerificationRun {
     try {
       list = await this.options.resolver.getRevocationList(url);
     } catch (error) {
-      return {
-        ok: false,
-        reason: `revocation list ${url} could not be resolved: ${resolutionReason(error)}`,
-      };
+      return unresolved(`revocation list ${url} could not be resolved`, error);
     }
     const problems = (await this.validate('revocationList', list, '$')).findings.map(
       (finding) => `revocation list ${url} is invalid at ${finding.path}: ${finding.reason}`,
@@ -400,7 +397,7 @@ export class VerificationRun {
     try {
       return { ok: true, profile: await this.options.resolver.getProfile?.(id) };
     } catch (error) {
-      return { ok: false, reason: `signing profile ${id} could not be resolved: ${resolutionReason(error)}` };
+      return unresolved(`signing profile ${id} could not be resolved`, error);
     }
   }
 
@@ -415,9 +412,10 @@ export class VerificationRun {
     const findings: Finding[] = [];
     const warnings: Finding[] = [];
     const what = KIND_LABEL[kind];
-    const unchecked = (reason: string): void => {
+    const unchecked = (reason: string, transient?: true): void => {
       const finding: Finding = { path, stage: 'revocation', reason };
-      if (this.options.revocation === 'required') findings.push(finding);
+      if (this.options.revocation === 'required')
+        findings.push(transient ? { ...finding, transient } : finding);
       else warnings.push({ ...finding, reason: `${reason} (revocation not checked)` });
     };
     if (payload.revoked === true)
@@ -435,7 +433,7 @@ export class VerificationRun {
     }
     const resolved = await this.resolveList(listUrl);
     if (!resolved.ok) {
-      unchecked(resolved.reason);
+      unchecked(resolved.reason, resolved.transient);
       return { findings, warnings };
     }
     this.warnOnce(listUrl, resolved.problems, 'revocation', path, warnings);
@@ -571,6 +569,20 @@ function kidMatches(kid: string, keyUrl: string, thumbprint: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Fetch failures that may pass when asked again later. */
+const TRANSIENT_RESOLUTION_CODES: ReadonlySet<string> = new Set(['unavailable', 'timeout']);
+
+function unresolved(what: string, error: unknown): Unresolved {
+  const reason = `${what}: ${resolutionReason(error)}`;
+  const transient = error instanceof KeyResolutionError && TRANSIENT_RESOLUTION_CODES.has(error.code);
+  return transient ? { ok: false, reason, transient: true } : { ok: false, reason };
+}
+
+function unresolvedFinding(path: string, stage: Finding['stage'], failure: Unresolved): Finding {
+  const finding: Finding = { path, stage, reason: failure.reason };
+  return failure.transient ? { ...finding, transient: true } : finding;
 }
 
 function resolutionReason(error: unknown): string {
