@@ -17,4 +17,8 @@ module.exports = {
   moduleNameMapper: aliases,
   globalSetup: '<rootDir>/test/support/global-setup.js',
   testTimeout: 30000,
+  // Suites run one at a time (one worker on two cores) in a child process, never in jest's own:
+  // a child that holds more than this after a suite (stacks of api, worker and provider leave
+  // their heaps behind) is replaced, so later suites do not run in a large, slow heap.
+  workerIdleMemoryLimit: '800MB',
 };

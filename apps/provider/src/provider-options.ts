@@ -34,6 +34,13 @@ export interface StandInProviderOptions {
    * from the signer. Default true; turn off when the publisher's keys are not reachable.
    */
   verifySignatures?: boolean;
+  /**
+   * Validate each postClr payload (structure, JSON-LD, semantics; signatures too when
+   * `verifySignatures`). Default true. Off, a payload only needs a `clr` object with an `id` or
+   * a `signedClr` JWS whose payload is one: for load tests, where the receiver's checks must
+   * not be charged to the sender's machine.
+   */
+  validatePayloads?: boolean;
   /** Timeout of each key/revocation fetch while verifying, ms. Default 5000. */
   verificationFetchTimeoutMs?: number;
   /**
@@ -62,6 +69,7 @@ export const DEFAULT_PROVIDER_OPTIONS = {
   accessTokenTtlSeconds: 3600,
   maxBodyBytes: 8 * 1024 * 1024,
   verifySignatures: true,
+  validatePayloads: true,
   verificationFetchTimeoutMs: 5000,
   allowInsecureKeyUrls: false,
   controlApi: true,
@@ -76,6 +84,7 @@ export function resolveProviderOptions(options: StandInProviderOptions): Resolve
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? DEFAULT_PROVIDER_OPTIONS.accessTokenTtlSeconds,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_PROVIDER_OPTIONS.maxBodyBytes,
     verifySignatures: options.verifySignatures ?? DEFAULT_PROVIDER_OPTIONS.verifySignatures,
+    validatePayloads: options.validatePayloads ?? DEFAULT_PROVIDER_OPTIONS.validatePayloads,
     verificationFetchTimeoutMs:
       options.verificationFetchTimeoutMs ?? DEFAULT_PROVIDER_OPTIONS.verificationFetchTimeoutMs,
     allowInsecureKeyUrls: options.allowInsecureKeyUrls ?? DEFAULT_PROVIDER_OPTIONS.allowInsecureKeyUrls,

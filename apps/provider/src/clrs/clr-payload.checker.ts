@@ -28,6 +28,7 @@ const MAX_SIGNED_SEARCH_DEPTH = 12;
  *    Profile's `publicKey`), the signature and key linkage checked, and the issuer's revocation
  *    list consulted;
  * 3. with signature checking off, a `signedClr` is only decoded and its Clr validated.
+ * With payload validation off, only the shape needed to store it is checked ({@link readUnchecked}).
  */
 @Injectable()
 export class ClrPayloadChecker {
@@ -41,6 +42,7 @@ export class ClrPayloadChecker {
   }
 
   async check(body: unknown): Promise<PayloadCheck> {
+    if (!this.options.validatePayloads) return readUnchecked(body);
     const report = await validatePostClrPayload(body);
     if (!report.valid) return withId({ ok: false, findings: report.findings }, idOf(body));
     const payload = body as PostClrPayload;
@@ -77,6 +79,30 @@ export class ClrPayloadChecker {
     }
     return { ok: true, payload, format, clr };
   }
+}
+
+/** A payload taken without validation: a `clr` object, or a `signedClr` whose payload is one, with an `id`. */
+function readUnchecked(body: unknown): PayloadCheck {
+  const payload = body as Partial<PostClrPayload> | null;
+  const refuse = (path: string, reason: string): PayloadCheck => ({
+    ok: false,
+    findings: [{ path, reason, stage: 'input' }],
+  });
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    return refuse('$', 'the body is not a JSON object');
+  let clr: unknown = payload.clr;
+  let format: 'clr' | 'signedClr' = 'clr';
+  if (clr === undefined) {
+    if (typeof payload.signedClr !== 'string') return refuse('$', 'the body has neither clr nor signedClr');
+    const decoded = decodeCompactJwsPayload(payload.signedClr);
+    if (!decoded.ok) return refuse('$.signedClr', `signedClr ${decoded.reason}`);
+    clr = decoded.value;
+    format = 'signedClr';
+  }
+  const id = typeof clr === 'object' && clr !== null ? (clr as { id?: unknown }).id : undefined;
+  if (typeof id !== 'string' || id.length === 0 || id.length > 2048)
+    return refuse(format === 'clr' ? '$.clr.id' : '$.signedClr.id', 'the CLR has no id');
+  return { ok: true, payload: payload as PostClrPayload, format, clr: clr as Clr };
 }
 
 /** Whether a Clr carries any JWS (signedAssertions / signedEndorsements at any depth). */

@@ -148,6 +148,27 @@ describe('postClr', () => {
     expect((await imsx(response)).description).toMatch(/signedClr/);
   });
 
+  it('with payload validation off, stores an invalid CLR that has an id and still refuses one without', async () => {
+    const unchecked = await startTestProvider({ validatePayloads: false });
+    try {
+      const uncheckedToken = await fetchToken(unchecked);
+      const invalid = readFixture<{ clr: { id: string } }>('clr/invalid/missing-required-property.json');
+      const accepted = await postClrRaw(unchecked, uncheckedToken, invalid);
+      expect(accepted.status).toBe(201);
+      expect(unchecked.state.storedClrs().map((stored) => stored.id)).toEqual([invalid.clr.id]);
+
+      const noId = await postClrRaw(unchecked, uncheckedToken, { clr: { name: 'no id' } });
+      expect(noId.status).toBe(400);
+      expect((await imsx(noId)).description).toContain('$.clr.id');
+      const notJws = await postClrRaw(unchecked, uncheckedToken, { signedClr: 'not a JWS' });
+      expect(notJws.status).toBe(400);
+      expect((await imsx(notJws)).description).toContain('$.signedClr');
+      expect(unchecked.state.storedClrs()).toHaveLength(1);
+    } finally {
+      await unchecked.close();
+    }
+  });
+
   it('logs every request, in order, with its status and Clr id', async () => {
     const payload = validPayload('logged');
     await postClrRaw(provider, token, payload);
