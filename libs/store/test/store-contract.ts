@@ -375,6 +375,24 @@ export function storeContract(makeHarness: () => StoreHarness): void {
       expect(read?.signedPayload).toBe(big);
     });
 
+    it('reads only the document a payload form sends', async () => {
+      const ref = unique('learner');
+      const stored = await store.versions.storeVersion(
+        versionInput(ref, 1, { unsignedJson: '{"id":"u"}', signedPayload: 'h.p.s' }),
+      );
+      expect(await store.versions.getPayload(stored.id, 'signedClr')).toEqual({
+        id: stored.id,
+        version: 1,
+        signedPayload: 'h.p.s',
+      });
+      expect(await store.versions.getPayload(stored.id, 'clr')).toEqual({
+        id: stored.id,
+        version: 1,
+        unsignedJson: '{"id":"u"}',
+      });
+      expect(await store.versions.getPayload(unique('missing'), 'clr')).toBeNull();
+    });
+
     it('pages through learners', async () => {
       const prefix = unique('page');
       for (const suffix of ['a', 'b', 'c'])

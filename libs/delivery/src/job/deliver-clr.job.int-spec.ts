@@ -330,9 +330,9 @@ describe('DeliverClrJob against the stand-in provider', () => {
     const flakyStore = Object.create(bed.store) as typeof bed.store;
     Object.defineProperty(flakyStore, 'versions', {
       value: {
-        getVersion: (id: string) => {
+        getPayload: (id: string, form: 'signedClr' | 'clr') => {
           if (failures-- > 0) return Promise.reject(new TypeError('connection lost'));
-          return bed.store.versions.getVersion(id);
+          return bed.store.versions.getPayload(id, form);
         },
       },
     });

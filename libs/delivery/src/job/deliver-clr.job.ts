@@ -155,7 +155,7 @@ export class DeliverClrJob {
       const recorded = await this.store.deliveries.markSuperseded(claimed.id);
       return { kind: 'superseded', deliveryId: claimed.id, byDeliveryId: newer.id, recorded };
     }
-    const version = await this.store.versions.getVersion(claimed.clrVersionId);
+    const version = await this.store.versions.getPayload(claimed.clrVersionId, target.payloadForm);
     if (version === null) {
       return this.dead(
         claimed,

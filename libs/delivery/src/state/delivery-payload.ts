@@ -1,5 +1,5 @@
 import { CLR_CONTEXT_URL, type Clr, type PostClrPayload } from '@app/clr';
-import { type ClrVersionEntity, type PayloadForm } from '@app/store';
+import { type ClrVersionPayload, type PayloadForm } from '@app/store';
 
 /** A stored version cannot be sent in the form its target wants. */
 export class DeliveryPayloadError extends Error {
@@ -15,16 +15,13 @@ export class DeliveryPayloadError extends Error {
  * The Clr object goes without its own `@context`: the payload's is the document's.
  *
  * @throws DeliveryPayloadError when the version has no signature for a `signedClr` target, or
- *   its stored JSON is not a Clr object (names the version, never its content).
+ *   its stored JSON (absent: not read) is not a Clr object (names the version, never its content).
  */
-export function deliveryPayload(
-  version: Pick<ClrVersionEntity, 'id' | 'version' | 'signedPayload' | 'unsignedJson'>,
-  form: PayloadForm,
-): PostClrPayload {
+export function deliveryPayload(version: ClrVersionPayload, form: PayloadForm): PostClrPayload {
   switch (form) {
     case 'signedClr': {
       const jws = version.signedPayload;
-      if (jws === null || jws.trim() === '') {
+      if (jws === null || jws === undefined || jws.trim() === '') {
         throw new DeliveryPayloadError(
           `CLR version ${version.id} (v${version.version}) has no signed payload for a signedClr target`,
         );
@@ -36,9 +33,10 @@ export function deliveryPayload(
   }
 }
 
-function storedClr(version: Pick<ClrVersionEntity, 'id' | 'version' | 'unsignedJson'>): Clr {
+function storedClr(version: ClrVersionPayload): Clr {
   let value: unknown;
   try {
+    if (version.unsignedJson === undefined) throw new Error('not read');
     value = JSON.parse(version.unsignedJson) as unknown;
   } catch {
     throw new DeliveryPayloadError(

@@ -3,6 +3,7 @@ import { isUniqueViolation } from '../database/driver-errors';
 import { type StoreContext } from '../database/store-context';
 import { AssertionLedgerEntity } from '../entities/assertion-ledger.entity';
 import { ClrVersionEntity } from '../entities/clr-version.entity';
+import { type PayloadForm } from '../entities/delivery-target.entity';
 import { RevocationEntity } from '../entities/revocation.entity';
 import { SyncRunEntity } from '../entities/sync-run.entity';
 import { StoreError } from '../store.errors';
@@ -74,6 +75,10 @@ const SUMMARY_FIELDS: (keyof ClrVersionSummary)[] = [
   'createdAt',
 ];
 
+/** A version with only the document one payload form sends (the other is not read). */
+export type ClrVersionPayload = Pick<ClrVersionEntity, 'id' | 'version'> &
+  Partial<Pick<ClrVersionEntity, 'signedPayload' | 'unsignedJson'>>;
+
 /** The CLR versions published for each learner. */
 export class ClrVersionRepository {
   constructor(private readonly ctx: StoreContext) {}
@@ -87,6 +92,21 @@ export class ClrVersionRepository {
 
   async getVersion(id: string): Promise<ClrVersionEntity | null> {
     return this.ctx.run((m) => m.findOneBy(ClrVersionEntity, { id }));
+  }
+
+  /**
+   * The version's document for one payload form: the signed JWS for `signedClr`, the unsigned
+   * JSON for `clr`. A delivery reads only what it sends (the other is about as large).
+   */
+  async getPayload(id: string, form: PayloadForm): Promise<ClrVersionPayload | null> {
+    const column = form === 'signedClr' ? 'signedPayload' : 'unsignedJson';
+    const row = await this.ctx.run((m) =>
+      m.findOne(ClrVersionEntity, { select: { id: true, version: true, [column]: true }, where: { id } }),
+    );
+    if (row === null) return null;
+    return form === 'signedClr'
+      ? { id: row.id, version: row.version, signedPayload: row.signedPayload }
+      : { id: row.id, version: row.version, unsignedJson: row.unsignedJson };
   }
 
   /** The newest version carrying a CLR id (the provider-read endpoint looks CLRs up by id). */
