@@ -1,15 +1,15 @@
 import { type CaseResolver } from '@app/case';
 import { type LearnerRead, type LearnerRecords, type SisReader } from '@app/sis';
-import { type ComposeOptions, type LearnerComposition } from '../compose/compose-outcome';
+import { type ComposeOptions, type PendingComposition } from '../compose/compose-outcome';
 import {
   type ComposerConfig,
   LearnerClrComposer,
   type SisReaderLookup,
 } from '../compose/learner-clr-composer';
 
-/** A batch's compositions and the SIS records they were made from, by learner id. */
+/** A batch's learners, each composed when asked, and the SIS records read for them, by learner id. */
 export interface ComposedBatch {
-  compositions: LearnerComposition[];
+  learners: PendingComposition[];
   records: Map<string, LearnerRecords>;
 }
 
@@ -20,8 +20,9 @@ export interface BatchComposerDeps {
 }
 
 /**
- * Composes a batch with {@link LearnerClrComposer} (one batched SIS read, CASE resolved once, the
- * fast JSON-LD term check) and keeps the records it read: the build needs each assertion's SIS
+ * Prepares a batch with {@link LearnerClrComposer} (one batched SIS read, CASE resolved once;
+ * each learner mapped and validated with the fast JSON-LD term check when the build comes to
+ * them, so a batch never holds all its CLRs at once) and keeps the records it read: the build needs each assertion's SIS
  * row key for the assertion ledger, which a composition does not carry. The records are caught
  * on their way to the composer (a reader that hands on what it read), so the SIS is read once.
  */
@@ -46,8 +47,8 @@ export class BatchComposer {
       resolver: deps.resolver,
       jsonLd: 'terms',
     });
-    const compositions = await composer.composeMany(learnerIds, options);
-    return { compositions, records };
+    const learners = await composer.prepareMany(learnerIds, options);
+    return { learners, records };
   }
 }
 

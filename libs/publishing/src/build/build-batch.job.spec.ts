@@ -114,7 +114,10 @@ function setUp(options: { compose?: () => Promise<unknown>; settled?: boolean } 
       options.compose ??
       (() =>
         Promise.resolve({
-          compositions: compositions(),
+          learners: compositions().map((composition) => ({
+            learnerId: composition.learnerId,
+            compose: () => Promise.resolve(composition),
+          })),
           records: new Map(LEARNERS.slice(0, 2).map((id) => [id, {}])),
         })),
   };

@@ -196,7 +196,7 @@ export class BuildBatchJob {
     const request = plan === null ? {} : parseRunRequest(plan);
     const issuedOn = `${run.createdAt.toISOString().slice(0, 19)}Z`;
     const learnerRefs = learnerIds.map((id) => learnerRefOf(ids, id));
-    const [{ compositions, records }, latest, targets, withheld] = await Promise.all([
+    const [{ learners, records }, latest, targets, withheld] = await Promise.all([
       this.deps.composer.compose(learnerIds, { issuedOn, sourceName: run.source }),
       store.versions.latestSummaries(learnerRefs),
       store.targets.list({ enabled: true }),
@@ -221,7 +221,9 @@ export class BuildBatchJob {
       invalid: 0,
       problems: [],
     };
-    await forEachConcurrently(compositions, this.concurrency, async (composition) => {
+    await forEachConcurrently(learners, this.concurrency, async (learner) => {
+      // Mapped and validated now: only the learners in hand have their CLR in memory.
+      const composition = await learner.compose();
       const learnerRef = learnerRefOf(ids, composition.learnerId);
       for (const problem of composition.problems) tally.problems.push({ ...problem, learnerRef });
       const previous = latest.get(learnerRef);

@@ -39,3 +39,13 @@ export interface ClrComposition {
 
 /** What composing one learner gave. */
 export type LearnerComposition = UnknownLearnerComposition | ClrComposition;
+
+/**
+ * A learner whose records are read and CASE items resolved, composed when asked (mapping and
+ * validation), so a batch holds only the CLRs it is working on. `compose` gives the same
+ * composition however often it is called.
+ */
+export interface PendingComposition {
+  learnerId: string;
+  compose(): Promise<LearnerComposition>;
+}

@@ -76,6 +76,29 @@ describe('LearnerClrComposer on a generated demo SIS', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('prepares a batch with one read and composes each learner only when asked, the same each time', async () => {
+    const some = ids.slice(0, 3);
+    const reads: number[] = [];
+    const reader = readers.default;
+    const counting = Object.create(reader) as typeof reader;
+    counting.readLearnersRecords = (asked) => {
+      reads.push(asked.length);
+      return reader.readLearnersRecords(asked);
+    };
+    const lazy = new LearnerClrComposer({
+      config,
+      readers: { get: () => counting, default: counting },
+      resolver,
+    });
+    const pending = await lazy.prepareMany(some, { issuedOn: ISSUED_ON });
+    expect(reads).toEqual([3]);
+    expect(pending.map((learner) => learner.learnerId)).toEqual(some);
+    const first = await pending[1].compose();
+    expect(await pending[1].compose()).toBe(first);
+    expect(first).toEqual((await composer.composeMany([some[1]], { issuedOn: ISSUED_ON }))[0]);
+    expect(reads).toEqual([3]);
+  });
+
   it('gives every demo learner a valid CLR, with the CASE alignments resolved from the package', async () => {
     expect(ids).toHaveLength(LEARNERS);
     const compositions = await composer.composeMany(ids, { issuedOn: ISSUED_ON });

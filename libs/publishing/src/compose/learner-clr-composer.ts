@@ -8,7 +8,7 @@ import {
   mappingContextFromConfig,
 } from '@app/mapping';
 import { type LearnerRead, type SisReader } from '@app/sis';
-import { type ComposeOptions, type LearnerComposition } from './compose-outcome';
+import { type ComposeOptions, type LearnerComposition, type PendingComposition } from './compose-outcome';
 
 /** The parts of the validated configuration composition reads. */
 export type ComposerConfig = Pick<AppConfig, 'publicBaseUrl' | 'institution' | 'mapping' | 'case'>;
@@ -74,6 +74,17 @@ export class LearnerClrComposer {
    * @throws SisError as {@link compose}; a failed read fails the whole batch.
    */
   async composeMany(learnerIds: readonly string[], options: ComposeOptions): Promise<LearnerComposition[]> {
+    const pending = await this.prepareMany(learnerIds, options);
+    return Promise.all(pending.map((learner) => learner.compose()));
+  }
+
+  /**
+   * {@link composeMany} in two steps: the batched SIS read and CASE resolution now, each
+   * learner's mapping and validation when its `compose` is called (a batch then holds only the
+   * CLRs in hand, not all of them at once).
+   * @throws SisError as {@link compose}; a failed read fails the whole batch.
+   */
+  async prepareMany(learnerIds: readonly string[], options: ComposeOptions): Promise<PendingComposition[]> {
     if (learnerIds.length === 0) return [];
     const reader =
       options.sourceName === undefined ? this.readers.default : this.readers.get(options.sourceName);
@@ -108,9 +119,11 @@ export class LearnerClrComposer {
     );
     const context = mappingContextFromConfig(this.config, resolved, options.issuedOn);
 
+    // One composition per read: a learner id asked twice shares it.
     const composed = new Map<LearnerRead, Promise<LearnerComposition>>();
-    return Promise.all(
-      reads.map((read) => {
+    return reads.map((read) => ({
+      learnerId: read.learnerId,
+      compose: () => {
         let composition = composed.get(read);
         if (composition === undefined) {
           const own = (referencesOf.get(read) ?? []).map((reference) => resolutions.get(reference.uri));
@@ -123,8 +136,8 @@ export class LearnerClrComposer {
           composed.set(read, composition);
         }
         return composition;
-      }),
-    );
+      },
+    }));
   }
 
   private async composeRead(
