@@ -18,8 +18,7 @@ const encodedHeaders = new WeakMap<Signer, string>();
 let signingThreads = new JwsSigningThreads(DEFAULT_SIGNING_THREADS);
 
 /**
- * Sets how many threads sign RS256 (default {@link DEFAULT_SIGNING_THREADS}: one core fewer than
- * the machine has, so the thread that composes and stores CLRs keeps a core of its own). For
+ * Sets how many threads sign RS256 (default {@link DEFAULT_SIGNING_THREADS}: one per core). For
  * hosts where that is wrong, e.g. several worker processes sharing the cores. Signatures already
  * asked for finish on the threads they were sent to.
  *

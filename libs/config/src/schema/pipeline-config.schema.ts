@@ -16,9 +16,9 @@ export const pipelineSchema = z
     /** Learners of one batch published at once (signing overlaps storing). */
     learnerConcurrency: integer(1, 64).default(4),
     /**
-     * Threads that make the RS256 signatures of a worker process; 0 (the default): one fewer
-     * than the machine's cores, at least 1, so the thread that composes and stores CLRs keeps a
-     * core. Lower it when several worker processes share a host's cores.
+     * Threads that make the RS256 signatures of a worker process; 0 (the default): one per core
+     * (the thread that composes and stores CLRs shares them). Lower it when several worker
+     * processes share a host's cores.
      */
     signingThreads: integer(0, 64).default(0),
   })
