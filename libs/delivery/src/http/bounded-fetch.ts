@@ -5,8 +5,8 @@ export interface BoundedFetchOptions {
   timeoutMs: number;
   /** Most body bytes read; the rest is discarded and `truncated` set. */
   maxResponseBytes: number;
-  /** Skip reading the body (it is cancelled). */
-  discardBody?: boolean;
+  /** Skip reading the body (it is cancelled): always, or for the statuses the function picks. */
+  discardBody?: boolean | ((status: number) => boolean);
   /** Caller's cancellation, combined with the timeout. */
   signal?: AbortSignal;
 }
@@ -33,7 +33,11 @@ export async function boundedFetch(
   const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
   try {
     const response = await fetch(url, { ...init, signal, redirect: 'manual' });
-    if (options.discardBody === true || response.body === null) {
+    const discard =
+      typeof options.discardBody === 'function'
+        ? options.discardBody(response.status)
+        : options.discardBody === true;
+    if (discard || response.body === null) {
       await response.body?.cancel().catch(() => undefined);
       return { status: response.status, headers: response.headers, body: Buffer.alloc(0), truncated: false };
     }
