@@ -19,8 +19,6 @@ const SALT_BYTES = 16;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const HKDF_INFO = Buffer.from('clr-publisher/store/key-cipher/v1/aes-256-gcm');
-/** Secrets kept decrypted (a delivery reads its target's secret for every post). */
-const OPENED_LIMIT = 256;
 
 /**
  * Encrypts secrets at rest (private signing keys, OAuth client secrets) under the master key:
@@ -31,13 +29,10 @@ const OPENED_LIMIT = 256;
  * Envelope: `v1.<salt>.<iv>.<tag>.<ciphertext>`, each part base64url.
  *
  * A wrong master key, a tampered envelope or a mismatched context fails GCM authentication and
- * raises a KeyCipherError; decryption never returns garbage. The last {@link OPENED_LIMIT}
- * envelopes opened are remembered (by envelope and context), so a secret read on every delivery
- * is derived and decrypted once.
+ * raises a KeyCipherError; decryption never returns garbage.
  */
 export class KeyCipher {
   private readonly masterKey: Buffer;
-  private readonly opened = new Map<string, string>();
 
   /** @param masterKey 32 random bytes (the configuration's `keys.masterKey`, base64-decoded). */
   constructor(masterKey: Buffer | Uint8Array) {
@@ -68,23 +63,6 @@ export class KeyCipher {
   }
 
   decrypt(envelope: string, context: string): string {
-    const cacheKey = typeof envelope === 'string' ? `${context}\u0000${envelope}` : undefined;
-    const known = cacheKey === undefined ? undefined : this.opened.get(cacheKey);
-    if (known !== undefined && cacheKey !== undefined) {
-      // Most recently used last: the oldest is the first to go.
-      this.opened.delete(cacheKey);
-      this.opened.set(cacheKey, known);
-      return known;
-    }
-    const plaintext = this.open(envelope, context);
-    if (cacheKey !== undefined) {
-      this.opened.set(cacheKey, plaintext);
-      if (this.opened.size > OPENED_LIMIT) this.opened.delete(this.opened.keys().next().value as string);
-    }
-    return plaintext;
-  }
-
-  private open(envelope: string, context: string): string {
     const parts = typeof envelope === 'string' ? envelope.split('.') : [];
     if (parts.length !== 5 || parts[0] !== VERSION) {
       throw new KeyCipherError(
