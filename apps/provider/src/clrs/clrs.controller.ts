@@ -38,8 +38,9 @@ export class ClrsController {
   /**
    * Create (201) or replace (200, same Clr `id`) a CLR. Order of checks: bearer token and
    * replace scope, then any injected fault, then Accept (406), Content-Type (415), size (413),
-   * JSON (400) and the payload's validity (400 with the findings; 503 with Retry-After when a
-   * key or revocation list could not be fetched for now). Every request is logged.
+   * JSON (400) and the payload's validity (400 with the findings; 503 with Retry-After when all
+   * that was found is a key or revocation list that could not be fetched for now). Every request
+   * is logged.
    */
   @Post()
   async postClr(@Req() request: Request, @Res() response: Response): Promise<void> {
@@ -107,8 +108,9 @@ export class ClrsController {
     const check = await this.checker.check(parsed.value);
     if (!check.ok) {
       if (check.clrId !== undefined) entry.clrId = check.clrId;
-      if (check.findings.some((finding) => finding.transient === true)) {
-        // A key or revocation list could not be fetched for now: the sender should try again.
+      if (check.findings.length > 0 && check.findings.every((finding) => finding.transient === true)) {
+        // Nothing wrong but a key or revocation list that could not be fetched for now: the
+        // sender should try again. Anything else found makes it a rejection.
         throw new ProviderHttpError(503, describeFindings(check.findings), {
           headers: { 'Retry-After': String(TRANSIENT_RETRY_AFTER_SECONDS) },
         });

@@ -180,6 +180,31 @@ describe('postClr with a signedClr', () => {
     expect([200, 201]).toContain(accepted.status);
   });
 
+  it('rejects (400) a signedClr with a lasting problem even while its key cannot be fetched', async () => {
+    const clr = unsignedClr();
+    const payload = await signedPayload(clr);
+    const signer = signers[0];
+    const keyPath = new URL(signer.keyUrl).pathname;
+    unavailable.add(keyPath);
+    documents.set(
+      signer.revocationListUrl,
+      buildRevocationList({ url: signer.revocationListUrl, issuerId: signer.ownerId, revokedIds: [clr.id] }),
+    );
+    try {
+      const refused = await postClrRaw(verifying, await fetchToken(verifying), payload);
+      expect(refused.status).toBe(400);
+      const description = ((await refused.json()) as { imsx_description: string }).imsx_description;
+      expect(description).toContain('HTTP 503 fetching');
+      expect(description).toContain('revoked');
+    } finally {
+      unavailable.delete(keyPath);
+      documents.set(
+        signer.revocationListUrl,
+        buildRevocationList({ url: signer.revocationListUrl, issuerId: signer.ownerId, revokedIds: [] }),
+      );
+    }
+  });
+
   it('validates the decoded Clr when verification is off', async () => {
     const clr = unsignedClr();
     delete (clr.learner as { id?: string }).id;

@@ -113,13 +113,20 @@ describe('HttpKeyResolver', () => {
     );
   });
 
-  it('says not-found for 404 and unavailable for 500', async () => {
-    handler = (path, _headers, respond) => respond(path === '/gone' ? 404 : 500, '{}');
+  it('says not-found for 404, unavailable for 500 and 429 (may pass), refused for another 4xx', async () => {
+    const statuses: Record<string, number> = { '/gone': 404, '/boom': 500, '/busy': 429, '/private': 403 };
+    handler = (path, _headers, respond) => respond(statuses[path] ?? 200, '{}');
     await expect(failure(new HttpKeyResolver().getKey(`${base}/gone`))).resolves.toBe(
       `not-found: HTTP 404 fetching ${base}/gone`,
     );
     await expect(failure(new HttpKeyResolver().getKey(`${base}/boom`))).resolves.toBe(
       `unavailable: HTTP 500 fetching ${base}/boom`,
+    );
+    await expect(failure(new HttpKeyResolver().getKey(`${base}/busy`))).resolves.toBe(
+      `unavailable: HTTP 429 fetching ${base}/busy`,
+    );
+    await expect(failure(new HttpKeyResolver().getKey(`${base}/private`))).resolves.toBe(
+      `refused: HTTP 403 fetching ${base}/private`,
     );
   });
 

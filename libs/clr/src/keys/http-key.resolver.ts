@@ -83,7 +83,7 @@ export class HttpKeyResolver implements KeyResolver {
           await response.body?.cancel();
           if (redirects >= this.maxRedirects) {
             throw new KeyResolutionError(
-              'unavailable',
+              'refused',
               url,
               `more than ${this.maxRedirects} redirects fetching ${url}`,
             );
@@ -97,7 +97,12 @@ export class HttpKeyResolver implements KeyResolver {
         }
         if (!response.ok) {
           await response.body?.cancel();
-          throw new KeyResolutionError('unavailable', url, `HTTP ${response.status} fetching ${url}`);
+          const passing = response.status >= 500 || response.status === 429;
+          throw new KeyResolutionError(
+            passing ? 'unavailable' : 'refused',
+            url,
+            `HTTP ${response.status} fetching ${url}`,
+          );
         }
         const text = await readLimited(response, maxBytes, url);
         try {

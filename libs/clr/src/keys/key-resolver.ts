@@ -23,8 +23,20 @@ export interface KeyResolver {
   getProfile?(id: string): Promise<Profile | undefined>;
 }
 
+/**
+ * Why a document could not be had. `unavailable` (5xx, 429, the host unreachable or the
+ * connection broken) and `timeout` may pass when asked again; `refused` (another 4xx answer, too
+ * many redirects) and the others will not.
+ */
 export type KeyResolutionErrorCode =
-  'not-found' | 'unavailable' | 'timeout' | 'too-large' | 'refused-url' | 'invalid-document' | 'id-mismatch';
+  | 'not-found'
+  | 'unavailable'
+  | 'timeout'
+  | 'refused'
+  | 'too-large'
+  | 'refused-url'
+  | 'invalid-document'
+  | 'id-mismatch';
 
 /** A document could not be resolved; `message` says why and names the URL (never a body). */
 export class KeyResolutionError extends Error {

@@ -348,7 +348,10 @@ describe('verifyClr: keys and key linkage', () => {
         buildRevocationList({ url: s.revocationListUrl, issuerId: s.ownerId, revokedIds: [] }),
       ),
     });
-    const failing = (code: 'timeout' | 'unavailable' | 'not-found', what: 'key' | 'list'): KeyResolver => ({
+    const failing = (
+      code: 'timeout' | 'unavailable' | 'not-found' | 'refused',
+      what: 'key' | 'list',
+    ): KeyResolver => ({
       getKey: (url) =>
         what === 'key' && url === institution.keyUrl
           ? Promise.reject(new KeyResolutionError(code, url, `${code} fetching ${url}`))
@@ -362,7 +365,9 @@ describe('verifyClr: keys and key linkage', () => {
       ['timeout', 'key', true],
       ['unavailable', 'key', true],
       ['not-found', 'key', false],
+      ['refused', 'key', false],
       ['timeout', 'list', true],
+      ['unavailable', 'list', true],
       ['not-found', 'list', false],
     ] as const) {
       const report = await verifyClr(post(signed.signedClr), options({ resolver: failing(code, what) }));
