@@ -261,6 +261,38 @@ describe('BuildBatchJob metrics and logs', () => {
     expect(logs.lines.map((line) => line.msg)).toEqual(['build batch attempt failed; it will be retried']);
   });
 
+  it('counts a learner whose CLR cannot be composed as failed, with a problem, and builds the rest', async () => {
+    const pending = compositions().map((composition, index) => ({
+      learnerId: composition.learnerId,
+      compose: () =>
+        index === 1
+          ? Promise.reject(new TypeError("cannot read 'Zoë Müller' of undefined"))
+          : Promise.resolve(composition),
+    }));
+    const { job, settleBatch } = setUp({
+      compose: () =>
+        Promise.resolve({ learners: pending, records: new Map(LEARNERS.slice(0, 2).map((id) => [id, {}])) }),
+    });
+    expect(await job.handle({ runId: 'run-1', batchId: 'batch-1' })).toMatchObject({
+      status: 'built',
+      built: 1,
+      unchanged: 0,
+      invalid: 1,
+      failed: 3,
+    });
+    const settled = settleBatch.mock.calls[0]?.[1] as { problems: { learnerRef: string; reason: string }[] };
+    expect(settled.problems).toContainEqual(
+      expect.objectContaining({
+        learnerRef: learnerRefOf(ids, LEARNERS[1]),
+        reason: 'the CLR could not be composed: TypeError: message withheld (it may quote data)',
+      }),
+    );
+    const warned = logs.lines.find((line) => line.msg === 'learner CLR could not be composed: not signed');
+    expect(warned?.fields).toMatchObject({ learnerRef: learnerRefOf(ids, LEARNERS[1]) });
+    expect(logs.text).not.toContain('Zoë');
+    for (const id of LEARNERS) expect(logs.text).not.toContain(id);
+  });
+
   it('counts nothing when another worker settled the batch first', async () => {
     const { job, metrics } = setUp({ settled: false });
     await job.handle({ runId: 'run-1', batchId: 'batch-1' });

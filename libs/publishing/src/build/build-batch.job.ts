@@ -15,6 +15,7 @@ import { failureReason, isRetryable } from '../pipeline-errors';
 import { type PipelineMetrics, stageTimer } from '../pipeline-metrics';
 import { isFinished } from '../runs/run-completion';
 import { type RunFinaliser } from '../runs/run-finaliser';
+import { type LearnerComposition, type PendingComposition } from '../compose/compose-outcome';
 import { type BatchComposer } from './batch-composer';
 import { forEachConcurrently } from './concurrency';
 import { type LearnerPublisher, type PublishContext } from './learner-publisher';
@@ -189,6 +190,37 @@ export class BuildBatchJob {
     );
   }
 
+  /**
+   * The learner's composition, or undefined when composing failed: it reads nothing (the batch's
+   * records are in hand), so the failure is this learner's own. It is counted failed with a
+   * problem (the error's class and, for our own errors, message) and the batch goes on.
+   */
+  private async composeOne(
+    learner: PendingComposition,
+    runId: string,
+    batchId: string,
+    tally: BatchTally,
+  ): Promise<LearnerComposition | undefined> {
+    try {
+      return await learner.compose();
+    } catch (error) {
+      const learnerRef = learnerRefOf(this.deps.ids, learner.learnerId);
+      tally.progress.learnersFailed += 1;
+      tally.problems.push({
+        recordSet: 'clr',
+        key: learnerRef,
+        reason: `the CLR could not be composed: ${failureReason(error)}`,
+        effect: 'skipped',
+        learnerRef,
+      });
+      this.logger.warn(
+        { runId, batchId, learnerRef, err: loggableError(error) },
+        'learner CLR could not be composed: not signed',
+      );
+      return undefined;
+    }
+  }
+
   private async build(run: SyncRunEntity, batch: RunBatchEntity): Promise<BatchTally> {
     const { store, ids } = this.deps;
     const learnerIds = store.plans.learnerIdsOf(batch);
@@ -223,7 +255,8 @@ export class BuildBatchJob {
     };
     await forEachConcurrently(learners, this.concurrency, async (learner) => {
       // Mapped and validated now: only the learners in hand have their CLR in memory.
-      const composition = await learner.compose();
+      const composition = await this.composeOne(learner, run.id, batch.id, tally);
+      if (composition === undefined) return;
       const learnerRef = learnerRefOf(ids, composition.learnerId);
       for (const problem of composition.problems) tally.problems.push({ ...problem, learnerRef });
       const previous = latest.get(learnerRef);

@@ -42,8 +42,8 @@ export type LearnerComposition = UnknownLearnerComposition | ClrComposition;
 
 /**
  * A learner whose records are read and CASE items resolved, composed when asked (mapping and
- * validation), so a batch holds only the CLRs it is working on. `compose` gives the same
- * composition however often it is called.
+ * validation), so a batch holds only the CLRs it is working on. Each `compose` call composes
+ * anew (nothing is kept) and gives an equal composition.
  */
 export interface PendingComposition {
   learnerId: string;

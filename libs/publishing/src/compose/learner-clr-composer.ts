@@ -119,23 +119,17 @@ export class LearnerClrComposer {
     );
     const context = mappingContextFromConfig(this.config, resolved, options.issuedOn);
 
-    // One composition per read: a learner id asked twice shares it.
-    const composed = new Map<LearnerRead, Promise<LearnerComposition>>();
+    // Nothing is kept: a composition lives as long as whoever asked for it holds it.
     return reads.map((read) => ({
       learnerId: read.learnerId,
       compose: () => {
-        let composition = composed.get(read);
-        if (composition === undefined) {
-          const own = (referencesOf.get(read) ?? []).map((reference) => resolutions.get(reference.uri));
-          composition = this.composeRead(
-            read,
-            own.filter((resolution) => resolution !== undefined),
-            sharedWarnings,
-            context,
-          );
-          composed.set(read, composition);
-        }
-        return composition;
+        const own = (referencesOf.get(read) ?? []).map((reference) => resolutions.get(reference.uri));
+        return this.composeRead(
+          read,
+          own.filter((resolution) => resolution !== undefined),
+          sharedWarnings,
+          context,
+        );
       },
     }));
   }
