@@ -1,11 +1,17 @@
 import { classifyTransportError } from './transport-failure';
 
+/** Most bytes of a discarded body read (and dropped) to keep the connection; more and it is cancelled. */
+const DISCARD_READ_BYTES = 1024 * 1024;
+
 export interface BoundedFetchOptions {
   /** Whole exchange (connect, headers, body), ms. */
   timeoutMs: number;
   /** Most body bytes read; the rest is discarded and `truncated` set. */
   maxResponseBytes: number;
-  /** Skip reading the body (it is cancelled): always, or for the statuses the function picks. */
+  /**
+   * Do not keep the body (it is read and dropped up to 1 MiB, then cancelled): always, or for the
+   * statuses the function picks.
+   */
   discardBody?: boolean | ((status: number) => boolean);
   /** Caller's cancellation, combined with the timeout. */
   signal?: AbortSignal;
@@ -38,13 +44,35 @@ export async function boundedFetch(
         ? options.discardBody(response.status)
         : options.discardBody === true;
     if (discard || response.body === null) {
-      await response.body?.cancel().catch(() => undefined);
+      if (response.body !== null) await drain(response.body, DISCARD_READ_BYTES);
       return { status: response.status, headers: response.headers, body: Buffer.alloc(0), truncated: false };
     }
     const { body, truncated } = await readAtMost(response.body, options.maxResponseBytes);
     return { status: response.status, headers: response.headers, body, truncated };
   } catch (error) {
     throw classifyTransportError(error, options.timeoutMs);
+  }
+}
+
+/**
+ * Reads a discarded body to its end without keeping it, up to `maxBytes` (then cancels it): a
+ * body read to its end leaves the connection free for the next request, a cancelled one closes it.
+ */
+async function drain(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<void> {
+  const reader = stream.getReader();
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        return;
+      }
+    }
+  } finally {
+    reader.releaseLock();
   }
 }
 

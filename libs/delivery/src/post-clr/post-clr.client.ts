@@ -106,8 +106,8 @@ export class PostClrClient {
         {
           timeoutMs: this.timeoutMs,
           maxResponseBytes: this.maxResponseBytes,
-          // A success answer echoes the CLR (hundreds of KB) and nothing of it is used: only
-          // error answers are read, for their imsx_StatusInfo.
+          // A success answer echoes the CLR (hundreds of KB) and nothing of it is used: it is
+          // read and dropped; only error answers are kept, for their imsx_StatusInfo.
           discardBody: (status) => status < 400,
           ...(signal !== undefined ? { signal } : {}),
         },
