@@ -69,6 +69,7 @@ function options() {
     const value = Number(args[i + 1]);
     if (!Number.isFinite(value) || value < (name === 'worker-heap' || name === 'signing-threads' ? 0 : 1))
       usage(`--${name} needs a positive number`);
+    if (name !== 'sign-seconds' && !Number.isInteger(value)) usage(`--${name} needs a whole number`);
     result[name] = value;
     i += 1;
   }

@@ -201,7 +201,7 @@ providerApi:
       .get(`/ims/clr/v1p0/assertions/${segment}`)
       .set('Accept', 'application/ld+json');
     expect(hosted.status).toBe(410);
-  }, 400_000);
+  }, 480_000);
 
   it('answers the operators’ reads and the public endpoints (keys, assertions, CLRs, discovery)', async () => {
     const runs = await request(server).get('/admin/runs').set(AS_OPERATOR);

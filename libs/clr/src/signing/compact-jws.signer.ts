@@ -40,7 +40,7 @@ export function signingThreadCount(): number {
  * Built on node:crypto rather than jose's `CompactSign`: RS256 (RSASSA-PKCS1-v1_5 with SHA-256)
  * is deterministic, so the output is byte-identical to jose's (the specs check this), while
  * node's `crypto.sign` on signing threads ({@link JwsSigningThreads}) reaches the raw RS256
- * rate of the machine's spare cores; jose signs through WebCrypto at roughly 70-80% of it.
+ * rate of the cores they run on; jose signs through WebCrypto at roughly 70-80% of it.
  */
 export async function signCompactJws(payload: object, signer: Signer): Promise<CompactJws> {
   return signJsonCompactJws(JSON.stringify(payload), signer);
