@@ -1,5 +1,6 @@
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { loggableError } from '@app/observability';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { type Queue } from 'bullmq';
 import { QueueName } from './job-catalogue';
 import { JobProducer } from './job-producer';
@@ -38,16 +39,47 @@ export class JobsModule {
         {
           provide: JobProducer,
           inject: QUEUES.map((name) => getQueueToken(name)),
-          useFactory: (...queues: Queue[]) =>
-            new JobProducer(
+          useFactory: (...queues: Queue[]) => {
+            queues.forEach((queue, index) => watchQueueErrors(queue, QUEUES[index]));
+            return new JobProducer(
               Object.fromEntries(QUEUES.map((name, index) => [name, queues[index]])) as Record<
                 QueueName,
                 Queue
               >,
-            ),
+            );
+          },
         },
       ],
       exports: [BullModule, JobProducer, JOBS_MODULE_OPTIONS],
     };
   }
+}
+
+const logger = new Logger('JobQueues');
+/** At most one line per this many ms while Redis is away (a reconnecting client errs often). */
+const WARN_INTERVAL_MS = 60_000;
+let lastWarning = -Infinity;
+let unreported = 0;
+
+/**
+ * A queue re-emits its Redis connection's errors (Redis gone, or a connection closed while a
+ * process shuts down); an `error` event nobody listens to would end the process. They are logged
+ * (class, code and our own messages only; at most one line a minute, with how many more there
+ * were) and the connection reconnects by itself.
+ */
+function watchQueueErrors(queue: Queue, name: QueueName): void {
+  queue.on('error', (error: unknown) => {
+    const now = Date.now();
+    if (now - lastWarning < WARN_INTERVAL_MS) {
+      unreported += 1;
+      return;
+    }
+    lastWarning = now;
+    const more = unreported;
+    unreported = 0;
+    logger.warn(
+      { queue: name, err: loggableError(error), ...(more > 0 ? { errorsSinceLastLine: more } : {}) },
+      'queue connection error (Redis unreachable?)',
+    );
+  });
 }

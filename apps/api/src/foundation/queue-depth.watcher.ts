@@ -1,20 +1,19 @@
 import { JOBS_MODULE_OPTIONS, JobProducer, type JobsModuleOptions, QueueName } from '@app/jobs';
-import { ClrMetrics, type QueueState, loggableError } from '@app/observability';
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ClrMetrics, type QueueState } from '@app/observability';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { OpsRedis } from '../health/ops-redis';
 
 /**
  * Lets `/metrics` read every queue's job counts at each scrape, through the fail-fast ops
- * connection (a scrape while Redis is down reports the queues down instead of hanging), and
- * listens for the queues' connection errors: an EventEmitter's unheard 'error' would end the
- * process, and a Redis outage must show up in /health instead.
+ * connection (a scrape while Redis is down reports the queues down instead of hanging). Its own
+ * queues' connection errors are heard and dropped (an EventEmitter's unheard 'error' would end
+ * the process; a Redis outage shows up in /health and as queue_up 0); the producer's queues'
+ * are logged by JobsModule.
  */
 @Injectable()
 export class QueueDepthWatcher implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('Queues');
   private queues: Queue[] = [];
-  private lastWarning = 0;
 
   constructor(
     private readonly metrics: ClrMetrics,
@@ -25,7 +24,7 @@ export class QueueDepthWatcher implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     const names = Object.values(QueueName);
-    for (const name of names) this.producer.queue(name).on('error', (error) => this.warn(error));
+    // The producer's own queues' errors are logged by JobsModule.
     this.queues = names.map(
       (name) => new Queue(name, { connection: this.redis.client, prefix: this.jobs.prefix }),
     );
@@ -46,13 +45,5 @@ export class QueueDepthWatcher implements OnModuleInit, OnApplicationShutdown {
     this.metrics.watchQueues([]);
     // The connection is shared (OpsRedis closes it): closing a queue leaves it open.
     await Promise.all(this.queues.map((queue) => queue.close().catch(() => undefined)));
-  }
-
-  /** At most one line a minute while Redis is away. */
-  private warn(error: Error): void {
-    const now = Date.now();
-    if (now - this.lastWarning < 60_000) return;
-    this.lastWarning = now;
-    this.logger.warn({ err: loggableError(error) }, 'queue connection error (Redis unreachable?)');
   }
 }
