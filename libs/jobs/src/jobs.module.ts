@@ -40,7 +40,10 @@ export class JobsModule {
           provide: JobProducer,
           inject: QUEUES.map((name) => getQueueToken(name)),
           useFactory: (...queues: Queue[]) => {
-            queues.forEach((queue, index) => watchQueueErrors(queue, QUEUES[index]));
+            const report = queueErrorReporter();
+            queues.forEach((queue, index) =>
+              queue.on('error', (error: unknown) => report(QUEUES[index], error)),
+            );
             return new JobProducer(
               Object.fromEntries(QUEUES.map((name, index) => [name, queues[index]])) as Record<
                 QueueName,
@@ -58,17 +61,17 @@ export class JobsModule {
 const logger = new Logger('JobQueues');
 /** At most one line per this many ms while Redis is away (a reconnecting client errs often). */
 const WARN_INTERVAL_MS = 60_000;
-let lastWarning = -Infinity;
-let unreported = 0;
 
 /**
  * A queue re-emits its Redis connection's errors (Redis gone, or a connection closed while a
- * process shuts down); an `error` event nobody listens to would end the process. They are logged
- * (class, code and our own messages only; at most one line a minute, with how many more there
- * were) and the connection reconnects by itself.
+ * process shuts down); an `error` event nobody listens to would end the process. The reporter
+ * logs them (class, code and our own messages only; at most one line a minute for all the
+ * queues, with how many more there were) and the connection reconnects by itself.
  */
-function watchQueueErrors(queue: Queue, name: QueueName): void {
-  queue.on('error', (error: unknown) => {
+function queueErrorReporter(): (queue: QueueName, error: unknown) => void {
+  let lastWarning = -Infinity;
+  let unreported = 0;
+  return (queue, error) => {
     const now = Date.now();
     if (now - lastWarning < WARN_INTERVAL_MS) {
       unreported += 1;
@@ -78,8 +81,8 @@ function watchQueueErrors(queue: Queue, name: QueueName): void {
     const more = unreported;
     unreported = 0;
     logger.warn(
-      { queue: name, err: loggableError(error), ...(more > 0 ? { errorsSinceLastLine: more } : {}) },
+      { queue, err: loggableError(error), ...(more > 0 ? { errorsSinceLastLine: more } : {}) },
       'queue connection error (Redis unreachable?)',
     );
-  });
+  };
 }

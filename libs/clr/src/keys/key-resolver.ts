@@ -48,6 +48,11 @@ export class KeyResolutionError extends Error {
     super(message);
     this.name = 'KeyResolutionError';
   }
+
+  /** Whether asking again later may succeed (`unavailable`, `timeout`). */
+  get transient(): boolean {
+    return this.code === 'unavailable' || this.code === 'timeout';
+  }
 }
 
 /**

@@ -571,12 +571,9 @@ function kidMatches(kid: string, keyUrl: string, thumbprint: string): boolean {
   }
 }
 
-/** Fetch failures that may pass when asked again later. */
-const TRANSIENT_RESOLUTION_CODES: ReadonlySet<string> = new Set(['unavailable', 'timeout']);
-
 function unresolved(what: string, error: unknown): Unresolved {
   const reason = `${what}: ${resolutionReason(error)}`;
-  const transient = error instanceof KeyResolutionError && TRANSIENT_RESOLUTION_CODES.has(error.code);
+  const transient = error instanceof KeyResolutionError && error.transient;
   return transient ? { ok: false, reason, transient: true } : { ok: false, reason };
 }
 
