@@ -5,7 +5,7 @@
 // same signing inputs, then an incremental sync with 1% of the learners changed.
 // Usage: npm run bench -- [--learners N] [--workers N] [--build-concurrency N]
 //        [--learner-concurrency N] [--batch-size N] [--sign-seconds S] [--worker-heap MB]
-//        [--signing-threads N]
+//        [--signing-threads N] [--heap-growth PERCENT]
 //        [--no-incremental] [--provider-validates]
 //        [--profile DIR]   (V8 CPU profiles of the worker processes, written when they stop)
 const { Buffer } = require('node:buffer');
@@ -44,6 +44,8 @@ const DEFAULTS = {
   'worker-heap': 0,
   /** pipeline.signingThreads of the workers; 0: the default (one per core). */
   'signing-threads': 0,
+  /** pipeline.heapGrowthPercent of the workers; -1: the configuration's default. */
+  'heap-growth': -1,
 };
 
 function options() {
@@ -67,7 +69,10 @@ function options() {
     }
     if (!(name in DEFAULTS) || !args[i].startsWith('--')) usage(`unknown option ${args[i]}`);
     const value = Number(args[i + 1]);
-    if (!Number.isFinite(value) || value < (name === 'worker-heap' || name === 'signing-threads' ? 0 : 1))
+    if (
+      !Number.isFinite(value) ||
+      value < (name === 'worker-heap' || name === 'signing-threads' || name === 'heap-growth' ? 0 : 1)
+    )
       usage(`--${name} needs a positive number`);
     if (name !== 'sign-seconds' && !Number.isInteger(value)) usage(`--${name} needs a whole number`);
     result[name] = value;
@@ -79,7 +84,7 @@ function options() {
 function usage(message) {
   process.stderr.write(
     `${message}\nusage: npm run bench -- [--learners N] [--workers N] [--build-concurrency N] ` +
-      '[--learner-concurrency N] [--batch-size N] [--sign-seconds S] [--worker-heap MB] [--signing-threads N] [--no-incremental] [--provider-validates] [--profile DIR]\n',
+      '[--learner-concurrency N] [--batch-size N] [--sign-seconds S] [--worker-heap MB] [--signing-threads N] [--heap-growth PERCENT] [--no-incremental] [--provider-validates] [--profile DIR]\n',
   );
   process.exit(2);
 }
@@ -192,6 +197,7 @@ async function main() {
         buildConcurrency: opts['build-concurrency'],
         learnerConcurrency: opts['learner-concurrency'],
         signingThreads: opts['signing-threads'],
+        ...(opts['heap-growth'] >= 0 ? { heapGrowthPercent: opts['heap-growth'] } : {}),
       },
     };
     appConfig.delivery = {
@@ -266,7 +272,7 @@ async function main() {
       `pipeline benchmark (dist/), ${new Date().toISOString()}`,
       `node ${process.version}, ${cpus.length} x ${cpus[0]?.model.trim() ?? 'cpu'}, UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}`,
       `setup: ${count(opts.learners)} learners (demo SIS, ${count(Object.values(sis.rows).reduce((a, b) => a + b, 0))} rows), SQLite store, Redis ${redis.address}; ` +
-        `${opts.workers} worker process(es)${opts['worker-heap'] > 0 ? ` (heap cap ${opts['worker-heap']} MB)` : ''}, ${opts['signing-threads'] > 0 ? opts['signing-threads'] : 'default'} signing thread(s), build concurrency ${opts['build-concurrency']}, ${opts['learner-concurrency']} learners at once per batch, batches of ${opts['batch-size']}; ` +
+        `${opts.workers} worker process(es)${opts['worker-heap'] > 0 ? ` (heap cap ${opts['worker-heap']} MB)` : ''}, ${opts['signing-threads'] > 0 ? opts['signing-threads'] : 'default'} signing thread(s), heap growth ${opts['heap-growth'] >= 0 ? `${opts['heap-growth']}%` : `${config.pipelineSchema.parse({}).heapGrowthPercent}% (default)`}, build concurrency ${opts['build-concurrency']}, ${opts['learner-concurrency']} learners at once per batch, batches of ${opts['batch-size']}; ` +
         `stand-in provider in the bench process (${opts.providerValidates ? 'validates each CLR, signature check off' : 'reads each CLR without validating it'}, accepted CLRs not kept)`,
       '',
       `full run: ${count(fullCounts.learnersBuilt)} CLRs, ${count(fullCounts.assertionsSigned)} assertions, ${count(signatures)} signatures, ${count(full.settled.counts.delivered)} deliveries`,

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { loadConfig } from '@app/config';
+import { applyHeapGrowth } from './heap-growth';
 import { startWorker } from './start-worker';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
+  applyHeapGrowth(config.pipeline.heapGrowthPercent);
   const worker = await startWorker({ config });
   worker.app.enableShutdownHooks();
 }

@@ -1,4 +1,5 @@
 import { deliverySchema } from './publisher-config.schema';
+import { schemaIssues } from './schema-issues.test-kit';
 
 const target = {
   name: 'wallet',
@@ -6,12 +7,7 @@ const target = {
   auth: { type: 'clientCredentials', clientId: 'id', clientSecret: 'secret' },
 };
 
-function issues(input: unknown): string[] {
-  const result = deliverySchema.safeParse(input);
-  return result.success
-    ? []
-    : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-}
+const issues = (input: unknown): string[] => schemaIssues(deliverySchema, input);
 
 describe('delivery configuration: retry, staleness, sweeping', () => {
   it('defaults to 8 attempts, 2 s doubling up to 10 min, stale after 5 min, sweeping every 30 s', () => {

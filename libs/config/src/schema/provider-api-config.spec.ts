@@ -1,4 +1,5 @@
 import { providerApiSchema } from './provider-api-config.schema';
+import { schemaIssues } from './schema-issues.test-kit';
 
 const minimal = {
   issuer: 'https://auth.example.edu',
@@ -6,12 +7,7 @@ const minimal = {
   audience: 'https://clr.example.edu/ims/clr/v1p0',
 };
 
-function problems(value: unknown): string[] {
-  const result = providerApiSchema.safeParse(value);
-  return result.success
-    ? []
-    : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-}
+const problems = (value: unknown): string[] => schemaIssues(providerApiSchema, value);
 
 describe('providerApi configuration', () => {
   it('fills in asymmetric algorithms, clock tolerance and JWKS timing', () => {

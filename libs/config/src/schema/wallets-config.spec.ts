@@ -1,4 +1,5 @@
 import { walletsSchema } from './wallets-config.schema';
+import { schemaIssues } from './schema-issues.test-kit';
 
 const minimal = {
   portal: { issuer: 'https://portal.example.edu', jwksUrl: 'https://portal.example.edu/jwks.json' },
@@ -8,12 +9,7 @@ const minimal = {
   policyUri: 'https://clr.example.edu/privacy',
 };
 
-function problems(value: unknown): string[] {
-  const result = walletsSchema.safeParse(value);
-  return result.success
-    ? []
-    : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-}
+const problems = (value: unknown): string[] => schemaIssues(walletsSchema, value);
 
 describe('wallets configuration', () => {
   it('fills in claims, ages and timeouts', () => {

@@ -12,6 +12,7 @@ import {
   type PostClrRetryable,
   type RejectedReason,
 } from './post-clr-outcome';
+import { postClrBody } from './post-clr-body';
 
 /** Where and as whom to post. */
 export interface PostClrTarget {
@@ -60,7 +61,7 @@ export class PostClrClient {
     } catch (error) {
       return rejectedFromError(error, false);
     }
-    const body = JSON.stringify(payload);
+    const body = postClrBody(payload);
 
     let token: AccessToken;
     try {
@@ -86,7 +87,7 @@ export class PostClrClient {
 
   private async send(
     url: URL,
-    body: string,
+    body: Buffer,
     token: AccessToken,
     signal: AbortSignal | undefined,
   ): Promise<BoundedResponse | TransportFailure> {
