@@ -360,4 +360,43 @@ describeWithService('redis', 'admin API: deliveries, targets and keys (e2e)', ()
       });
     });
   });
+
+  // Last: it adds wallet targets, which the target listings above do not expect.
+  describe("learners' wallet connections", () => {
+    it('retry-dead requeues a dead delivery to a connected wallet, not to a disconnected one', async () => {
+      const delivered = (await h.store.deliveries.get(deliveryIds[5]))!;
+      const connect = (walletHost: string) =>
+        h.store.wallets.connect({
+          learnerRef: delivered.learnerRef,
+          walletHost,
+          baseUrl: `https://${walletHost}`,
+          scopes: ['https://purl.imsglobal.org/spec/clr/v1p0/scope/replace'],
+          accessToken: 'access',
+          accessExpiresAt: new Date(Date.now() + 3_600_000),
+        });
+      const connected = await connect('wallet-a.example.org');
+      const disconnected = await connect('wallet-b.example.org');
+      const { created } = await h.store.deliveries.createDeliveries(delivered.clrVersionId, [
+        connected.targetId,
+        disconnected.targetId,
+      ]);
+      const [toConnected, toDisconnected] = await Promise.all(
+        [connected.targetId, disconnected.targetId].map(
+          async (walletTargetId) =>
+            (await h.store.deliveries.list({ targetId: walletTargetId, limit: 10 }))[0].id,
+        ),
+      );
+      expect(new Set(created)).toEqual(new Set([toConnected, toDisconnected]));
+      await kill(toConnected);
+      await kill(toDisconnected);
+      await h.store.wallets.disconnect(disconnected.id, 'the learner disconnected the wallet');
+
+      const res = await request(h.server).post('/admin/deliveries/retry-dead').set(AS_OPERATOR).send({});
+      expect(res.status).toBe(202);
+      expect(res.body).toEqual({ requeued: 1, target: null });
+      expect(await h.store.deliveries.get(toConnected)).toMatchObject({ status: 'pending' });
+      expect(await deliverJob(toConnected, 1)).toBeDefined();
+      expect(await h.store.deliveries.get(toDisconnected)).toMatchObject({ status: 'dead' });
+    });
+  });
 });

@@ -120,8 +120,9 @@ export class DeliveryOperations {
   }
 
   /**
-   * Every dead delivery (of one target, by name, when given) back to `pending` and queued.
-   * Disabled targets' deliveries are left dead.
+   * Every dead delivery (of one target, by name, when given) back to `pending` and queued,
+   * learners' wallet connections' included. Disabled targets' deliveries (a disconnected
+   * wallet's among them) are left dead.
    * @throws OperationError `NOT_FOUND` (target), `CONFLICT` (`target_disabled`).
    */
   async retryDead(options: { target?: string }, by: OperationActor): Promise<RetryDeadResult> {
@@ -136,7 +137,9 @@ export class DeliveryOperations {
         },
       );
     }
-    const enabled = new Set((await this.store.targets.list({ enabled: true })).map((row) => row.id));
+    const enabled = new Set(
+      (await this.store.targets.list({ enabled: true, wallets: true })).map((row) => row.id),
+    );
     const seen = new Set<string>();
     let requeued = 0;
     for (;;) {

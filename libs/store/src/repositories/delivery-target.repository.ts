@@ -87,9 +87,8 @@ export class DeliveryTargetRepository {
     return this.ctx.run((m) => m.findOneBy(DeliveryTargetEntity, { name }));
   }
 
-  /** All targets by name; only enabled (or disabled) ones when asked. */
   /**
-   * Targets by name. Learners' wallet connections (origin `wallet`) are left out unless
+   * Targets by name, only enabled (or disabled) ones when asked. Learners' wallet connections (origin `wallet`) are left out unless
    * `wallets: true`: every learner's CLR goes to the others, only one learner's to a wallet.
    */
   async list(options: { enabled?: boolean; wallets?: boolean } = {}): Promise<DeliveryTargetEntity[]> {
