@@ -101,6 +101,13 @@ describeWithService('redis', 'publishing pipeline: replays and concurrent trigge
     await waitForExtract(run.id);
     const [batch] = await h.store.plans.listBatches(run.id);
     await h.builds.handle({ runId: run.id, batchId: batch.id });
+    // Some deliveries went out before the crash: posted, or in flight when it came.
+    const posted = await h.store.deliveries.list({ targetId: target.id, limit: 10 });
+    for (const [index, delivery] of posted.entries()) {
+      expect(await h.store.deliveries.claim(delivery.id)).not.toBeNull();
+      if (index < 6)
+        expect(await h.store.deliveries.markDelivered(delivery.id, { httpStatus: 201 })).toBe(true);
+    }
     // As if the worker died after publishing and before settling: nothing of the batch counted.
     await h.store.dataSource.query(
       `UPDATE run_batches SET status = 'pending', finished_at = NULL WHERE id = ?`,
@@ -112,8 +119,14 @@ describeWithService('redis', 'publishing pipeline: replays and concurrent trigge
       [run.id],
     );
     const replay = await h.builds.handle({ runId: run.id, batchId: batch.id });
+    // Every delivery of the batch is counted queued, those already posted or in flight too.
     expect(replay).toMatchObject({ status: 'built', built: 25, deliveriesQueued: 25 });
     expect(await h.store.deliveries.list({ targetId: target.id, limit: 1000 })).toHaveLength(25);
+    const statuses = (await h.store.deliveries.list({ targetId: target.id, limit: 1000 })).map(
+      (row) => row.status,
+    );
+    expect(statuses.filter((status) => status === 'delivered')).toHaveLength(6);
+    expect(statuses.filter((status) => status === 'in_flight')).toHaveLength(4);
     let learners = await h.store.versions.listLearners({ limit: 100 });
     expect(learners.filter((row) => row.latestVersion === 2)).toHaveLength(25);
     expect(learners.filter((row) => row.latestVersion > 2)).toHaveLength(0);

@@ -128,6 +128,7 @@ function setUp(options: { compose?: () => Promise<unknown>; settled?: boolean } 
       assertionsSigned: 3,
       revoked: 0,
       deliveryIds: [],
+      deliveries: 0,
       replayed: false,
     },
     [learnerRefOf(ids, LEARNERS[1])]: { kind: 'unchanged' },

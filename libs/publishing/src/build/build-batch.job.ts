@@ -338,8 +338,8 @@ export class BuildBatchJob {
                 (deliveryId) => ({ name: JobName.DeliverClr, data: { deliveryId } }) as const,
               ),
             );
-            tally.progress.deliveriesQueued += outcome.deliveryIds.length;
           }
+          tally.progress.deliveriesQueued += outcome.deliveries;
           return;
         case 'unchanged':
           tally.progress.learnersUnchanged += 1;

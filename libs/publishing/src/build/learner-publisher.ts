@@ -29,7 +29,13 @@ export type LearnerPublication =
       version: number;
       assertionsSigned: number;
       revoked: number;
+      /** Deliveries to queue now. */
       deliveryIds: string[];
+      /**
+       * The version's deliveries this run made, queued now or (on a replay) by an earlier
+       * attempt whose count was never settled: what the run counts as queued.
+       */
+      deliveries: number;
       replayed: boolean;
     }
   | { kind: 'unchanged' }
@@ -103,8 +109,8 @@ export class LearnerPublisher {
                 latest,
                 VANISHED_REASON,
               );
-        const deliveryIds = await this.createDeliveries(tx, row.id, learnerRef, version, context.targetIds);
-        return { deliveryIds, revoked };
+        const { created } = await this.createDeliveries(tx, row.id, learnerRef, version, context.targetIds);
+        return { deliveryIds: created, revoked };
       });
       return {
         kind: 'built',
@@ -112,6 +118,7 @@ export class LearnerPublisher {
         assertionsSigned: signed.clr.signedAssertions?.length ?? 0,
         revoked: stored.revoked,
         deliveryIds: stored.deliveryIds,
+        deliveries: stored.deliveryIds.length,
         replayed: false,
       };
     } catch (error) {
@@ -142,22 +149,23 @@ export class LearnerPublisher {
     context: PublishContext,
     assertionsSigned: number,
   ): Promise<LearnerPublication> {
-    const deliveryIds = await this.store.transaction(async (tx) => {
-      const ids = await this.createDeliveries(
+    const { deliveryIds, deliveries } = await this.store.transaction(async (tx) => {
+      const { created, all } = await this.createDeliveries(
         tx,
         version.id,
         version.learnerRef,
         version.version,
         context.targetIds,
       );
-      const all = await tx.deliveries.list({
-        learnerRef: version.learnerRef,
-        status: 'pending',
-        limit: 1000,
-      });
-      return [
-        ...new Set([...ids, ...all.filter((row) => row.clrVersionId === version.id).map((row) => row.id)]),
-      ];
+      const ofVersion = (await tx.deliveries.list({ learnerRef: version.learnerRef, limit: 1000 })).filter(
+        (row) => row.clrVersionId === version.id,
+      );
+      const pending = ofVersion.filter((row) => row.status === 'pending').map((row) => row.id);
+      return {
+        deliveryIds: [...new Set([...created, ...pending])],
+        // Delivered, in flight or failed since the earlier attempt, they were still queued by this run.
+        deliveries: new Set([...all, ...ofVersion.map((row) => row.id)]).size,
+      };
     });
     return {
       kind: 'built',
@@ -165,6 +173,7 @@ export class LearnerPublisher {
       assertionsSigned,
       revoked: 0,
       deliveryIds,
+      deliveries,
       replayed: true,
     };
   }
@@ -175,12 +184,13 @@ export class LearnerPublisher {
     learnerRef: string,
     version: number,
     targetIds: readonly string[],
-  ): Promise<string[]> {
+  ): Promise<{ created: string[]; all: string[] }> {
     // Besides the institution's targets, the learner's own active wallet connections.
-    const all = [...new Set([...targetIds, ...(await tx.wallets.activeTargetIds(learnerRef))])];
-    if (all.length === 0) return [];
-    for (const targetId of all) await tx.deliveries.supersedeOlder(learnerRef, targetId, version);
-    return (await tx.deliveries.createDeliveries(versionId, all)).created;
+    const targets = [...new Set([...targetIds, ...(await tx.wallets.activeTargetIds(learnerRef))])];
+    if (targets.length === 0) return { created: [], all: [] };
+    for (const targetId of targets) await tx.deliveries.supersedeOlder(learnerRef, targetId, version);
+    const { created, deliveries } = await tx.deliveries.createDeliveries(versionId, targets);
+    return { created, all: deliveries.map((row) => row.id) };
   }
 
   /** Revokes the learner's active assertions not in `keep`, each on its issuer's list. */
