@@ -167,6 +167,33 @@ export function walletContract(getStore: () => PublisherStore): void {
       expect(await store.wallets.disconnect('00000000-0000-0000-0000-000000000000', 'x')).toBeNull();
     });
 
+    it('lets one of the callers that read the same refresh token claim it, keeping the token', async () => {
+      const store = getStore();
+      const connection = await store.wallets.connect({
+        learnerRef: unique('learner'),
+        walletHost: 'wallet-c.example.org',
+        baseUrl: 'https://wallet-c.example.org',
+        scopes,
+        accessToken: 'access-1',
+        accessExpiresAt: new Date(Date.now() - 1000),
+        refreshToken: 'refresh-1',
+      });
+      const seen = connection.refreshTokenEnc!;
+      const claims = await Promise.all([1, 2, 3].map(() => store.wallets.claimRefresh(connection.id, seen)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      const claimed = (await store.wallets.get(connection.id))!;
+      expect(claimed.refreshTokenEnc).not.toBe(seen);
+      expect(store.wallets.tokens(claimed)).toEqual({ accessToken: 'access-1', refreshToken: 'refresh-1' });
+      // Whoever read the claimed column may claim it again (its holder went away).
+      expect(await store.wallets.claimRefresh(connection.id, claimed.refreshTokenEnc!)).toBe(true);
+      expect(await store.wallets.claimRefresh(connection.id, claimed.refreshTokenEnc!)).toBe(false);
+
+      await store.wallets.markBroken(connection.id, 'the wallet answered invalid_grant');
+      const current = (await store.wallets.get(connection.id))!;
+      expect(current.refreshTokenEnc).toBeNull();
+      expect(await store.wallets.claimRefresh(connection.id, seen)).toBe(false);
+    });
+
     it('refuses empty learner references and tokens by name', async () => {
       const store = getStore();
       const error: unknown = await store.wallets

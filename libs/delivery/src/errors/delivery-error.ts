@@ -13,7 +13,9 @@ export type DeliveryErrorCode =
   /** The token endpoint refused the client (invalid_client, invalid_scope, ...). */
   | 'token_rejected'
   /** The token endpoint answered something that is not a usable bearer token. */
-  | 'token_invalid';
+  | 'token_invalid'
+  /** Another process is refreshing this wallet connection's token (refresh tokens rotate). */
+  | 'refresh_in_progress';
 
 /**
  * A failure of discovery, registration or the token endpoint. `message` holds codes, statuses
@@ -38,6 +40,10 @@ export class DeliveryError extends Error {
 
   /** Whether the same call may succeed later without changing anything. */
   get retryable(): boolean {
-    return this.code === 'unreachable' || this.code === 'provider_unavailable';
+    return (
+      this.code === 'unreachable' ||
+      this.code === 'provider_unavailable' ||
+      this.code === 'refresh_in_progress'
+    );
   }
 }

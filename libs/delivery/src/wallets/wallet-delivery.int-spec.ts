@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CLR_SCOPES } from '@app/clr';
-import { type WalletConnectionEntity } from '@app/store';
+import { type WalletConnectionEntity, type WalletRepository } from '@app/store';
 import { type DeliveryServices, createDeliveryServices } from '../job/delivery-services.factory';
 import { DeliveryTestBed, RecordingQueue, clrIdOf, testConfig } from '../job/delivery-job.test-kit';
 import { authorizationCodeRegistration } from '../registration/client-registration';
 import { DynamicRegistrationClient } from '../registration/dynamic-registration.client';
+import { DeliveryError } from '../errors/delivery-error';
 import { WalletTokenClient } from './wallet-token.client';
+import { type RefreshWaitOptions, WalletTokenSource } from './wallet-token.source';
 
 const REDIRECT = 'http://127.0.0.1:3999/wallets/callback';
 
@@ -87,6 +89,31 @@ async function connect(learner: string): Promise<WalletConnectionEntity> {
   });
 }
 
+/** A connection whose stored access token has expired: the next use refreshes it. */
+async function expiredConnection(learner: string): Promise<WalletConnectionEntity> {
+  const connection = await connect(learner);
+  const { accessToken } = bed.store.wallets.tokens(connection);
+  await bed.store.wallets.saveTokens(connection.id, {
+    accessToken: accessToken!,
+    accessExpiresAt: new Date(Date.now() - 1000),
+  });
+  return (await bed.store.wallets.get(connection.id))!;
+}
+
+/** The token a worker process (its own WalletTokenSource) would post with. */
+async function tokenOf(
+  connection: WalletConnectionEntity,
+  wait: RefreshWaitOptions = {},
+  wallets: WalletRepository = bed.store.wallets,
+) {
+  const auth = await new WalletTokenSource({ wallets }, tokenClient, undefined, {
+    pollMs: 20,
+    ...wait,
+  }).prepare((await bed.store.targets.get(connection.targetId))!);
+  if (auth.kind !== 'ready') throw new Error(auth.reason);
+  return auth.tokens.getToken(auth.credentials);
+}
+
 async function deliverLatest(learner: string, connection: WalletConnectionEntity, name?: string) {
   const version = await bed.seedVersion(learner, name);
   const [delivery] = await bed.deliver(version, [connection.targetId]);
@@ -142,6 +169,35 @@ describe('deliveries to a learner wallet', () => {
     expect(await bed.store.wallets.activeTargetIds('ref-w4')).toEqual([]);
     // Anything still queued for it dies as well.
     expect(await deliverLatest('w4', connection)).toMatchObject({ kind: 'dead', reason: 'target_disabled' });
+  });
+
+  it('lets one of two worker processes spend a rotating refresh token; both get its successor', async () => {
+    const connection = await expiredConnection('w6');
+    const before = bed.store.wallets.tokens(connection);
+    const [first, second] = await Promise.all([tokenOf(connection), tokenOf(connection)]);
+    expect(first.value).not.toBe(before.accessToken);
+    expect(second.value).toBe(first.value);
+    const stored = (await bed.store.wallets.get(connection.id))!;
+    expect(stored.status).toBe('active');
+    expect(bed.store.wallets.tokens(stored).accessToken).toBe(first.value);
+    expect(bed.store.wallets.tokens(stored).refreshToken).not.toBe(before.refreshToken);
+  });
+
+  it('fails an attempt retryably while another process holds the refresh; the next one refreshes', async () => {
+    const connection = await expiredConnection('w7');
+    // Another process claims the token this one read, just before this one tries, and goes away.
+    const beaten = Object.create(bed.store.wallets) as WalletRepository;
+    beaten.claimRefresh = async (id, seen) => {
+      expect(await bed.store.wallets.claimRefresh(id, seen)).toBe(true);
+      return bed.store.wallets.claimRefresh(id, seen);
+    };
+    const waited = tokenOf(connection, { waitMs: 100 }, beaten);
+    await expect(waited).rejects.toBeInstanceOf(DeliveryError);
+    await expect(waited).rejects.toMatchObject({ code: 'refresh_in_progress', retryable: true });
+    const token = await tokenOf(connection);
+    const stored = (await bed.store.wallets.get(connection.id))!;
+    expect(stored.status).toBe('active');
+    expect(bed.store.wallets.tokens(stored).accessToken).toBe(token.value);
   });
 
   it('stops after a disconnect: the pending delivery dies, nothing reaches the wallet', async () => {

@@ -36,7 +36,8 @@ export interface WalletTokenAnswer {
  * verifier), never retried.
  */
 export class WalletTokenClient {
-  private readonly timeoutMs: number;
+  /** Whole-exchange timeout of one token request, ms. */
+  readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly userAgent: string;
 

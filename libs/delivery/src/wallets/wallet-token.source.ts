@@ -6,6 +6,18 @@ import { type WalletClientCredentials, type WalletTokenClient } from './wallet-t
 /** Refresh this long before the stored access token expires, ms. */
 const EXPIRY_SKEW_MS = 30_000;
 
+/** How a process waits for the tokens another one is refreshing. */
+export interface RefreshWaitOptions {
+  /** How often the stored tokens are read again, ms. Default 250. */
+  pollMs?: number;
+  /**
+   * How long to wait before giving up for this attempt (a retryable `refresh_in_progress`), ms.
+   * Default: the token client's timeout and 5 s more, so the claiming process's request has
+   * ended either way before a later attempt may claim the token again.
+   */
+  waitMs?: number;
+}
+
 /** What a wallet delivery posts with: a token provider bound to one connection. */
 export type WalletPostAuth =
   | {
@@ -22,15 +34,27 @@ export type WalletPostAuth =
  * refresh at the wallet's token endpoint (rotated refresh tokens are stored). A refused grant
  * (`invalid_grant`) marks the connection broken (tokens deleted, target disabled) and surfaces
  * as a `token_rejected` DeliveryError with `oauthError: invalid_grant`.
+ *
+ * Refresh tokens rotate, so one is spent by one process: within a process one refresh per
+ * connection runs at a time, and across processes the store's `claimRefresh` lets one of them
+ * refresh while the others wait for the tokens it stores. A wait that sees none is a retryable
+ * failure of that attempt; the delivery's next attempt claims the token itself when the process
+ * that claimed it went away (the claim leaves the token in place).
  */
 export class WalletTokenSource {
   private readonly refreshing = new Map<string, Promise<AccessToken>>();
+  private readonly pollMs: number;
+  private readonly waitMs: number;
 
   constructor(
     private readonly store: Pick<StoreRepositories, 'wallets'>,
     private readonly client: WalletTokenClient,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    wait: RefreshWaitOptions = {},
+  ) {
+    this.pollMs = wait.pollMs ?? 250;
+    this.waitMs = wait.waitMs ?? client.timeoutMs + 5_000;
+  }
 
   /** Binds a wallet target to its connection and the wallet's client. */
   async prepare(target: DeliveryTargetEntity): Promise<WalletPostAuth> {
@@ -70,18 +94,9 @@ export class WalletTokenSource {
     scopes: string[],
     refused: string | undefined,
   ): Promise<AccessToken> {
-    const current = await this.store.wallets.get(connectionId);
-    if (current?.status !== 'active') {
-      throw new DeliveryError('token_rejected', 'The wallet connection is no longer active', {
-        oauthError: 'invalid_grant',
-      });
-    }
-    const { accessToken } = this.store.wallets.tokens(current);
-    const now = this.now().getTime();
-    const expiresAt = current.accessExpiresAt?.getTime() ?? Number.POSITIVE_INFINITY;
-    if (accessToken !== null && accessToken !== refused && expiresAt - EXPIRY_SKEW_MS > now) {
-      return { value: accessToken, scopes, expiresAt, refreshAt: expiresAt - EXPIRY_SKEW_MS };
-    }
+    const current = await this.activeConnection(connectionId);
+    const stored = this.storedToken(current, scopes, refused);
+    if (stored !== undefined) return stored;
     // One refresh per connection at a time in this process: refresh tokens rotate, and a
     // second use of the same one would make the wallet revoke the grant.
     const pending = this.refreshing.get(connectionId);
@@ -91,13 +106,57 @@ export class WalletTokenSource {
     return work;
   }
 
+  private async activeConnection(connectionId: string): Promise<WalletConnectionEntity> {
+    const current = await this.store.wallets.get(connectionId);
+    if (current?.status !== 'active') {
+      throw new DeliveryError('token_rejected', 'The wallet connection is no longer active', {
+        oauthError: 'invalid_grant',
+      });
+    }
+    return current;
+  }
+
+  /** The stored access token while it lives (and is not the one the wallet just refused). */
+  private storedToken(
+    connection: WalletConnectionEntity,
+    scopes: string[],
+    refused: string | undefined,
+  ): AccessToken | undefined {
+    const { accessToken } = this.store.wallets.tokens(connection);
+    const expiresAt = connection.accessExpiresAt?.getTime() ?? Number.POSITIVE_INFINITY;
+    if (
+      accessToken === null ||
+      accessToken === refused ||
+      expiresAt - EXPIRY_SKEW_MS <= this.now().getTime()
+    ) {
+      return undefined;
+    }
+    return { value: accessToken, scopes, expiresAt, refreshAt: expiresAt - EXPIRY_SKEW_MS };
+  }
+
+  /** Another process claimed the refresh token: waits for the access token it stores. */
+  private async awaitRefresh(seen: WalletConnectionEntity, scopes: string[]): Promise<AccessToken> {
+    const deadline = Date.now() + this.waitMs;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, this.pollMs));
+      const current = await this.activeConnection(seen.id);
+      if (current.accessTokenEnc === seen.accessTokenEnc) continue;
+      const stored = this.storedToken(current, scopes, undefined);
+      if (stored !== undefined) return stored;
+    }
+    throw new DeliveryError(
+      'refresh_in_progress',
+      'Another worker is refreshing the wallet connection token; the delivery is tried again',
+    );
+  }
+
   private async refresh(
     connection: WalletConnectionEntity,
     client: WalletClientCredentials,
     scopes: string[],
   ): Promise<AccessToken> {
     const { refreshToken } = this.store.wallets.tokens(connection);
-    if (refreshToken === null) {
+    if (refreshToken === null || connection.refreshTokenEnc === null) {
       await this.store.wallets.markBroken(
         connection.id,
         'the access token expired and the wallet gave no refresh token; the learner must connect again',
@@ -105,6 +164,9 @@ export class WalletTokenSource {
       throw new DeliveryError('token_rejected', 'No refresh token for the wallet connection', {
         oauthError: 'invalid_grant',
       });
+    }
+    if (!(await this.store.wallets.claimRefresh(connection.id, connection.refreshTokenEnc))) {
+      return this.awaitRefresh(connection, scopes);
     }
     try {
       const answer = await this.client.refresh(client, refreshToken);

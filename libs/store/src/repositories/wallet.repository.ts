@@ -254,6 +254,27 @@ export class WalletRepository {
   }
 
   /**
+   * Takes the right to spend the connection's refresh token, for the one caller among those
+   * that read the same stored token (`seenRefreshTokenEnc`, the column as read): the token is
+   * encrypted again (a new salt and IV, the same token) where the column still holds what the
+   * caller read. True for the caller whose write found it so; false for everyone else (another
+   * process is refreshing or has refreshed) and for a connection no longer active. Refresh tokens
+   * rotate: a second process sending the same one would be refused with `invalid_grant`.
+   */
+  async claimRefresh(id: string, seenRefreshTokenEnc: string): Promise<boolean> {
+    const context = refreshContext(id);
+    const reencrypted = this.cipher.encrypt(this.cipher.decrypt(seenRefreshTokenEnc, context), context);
+    const result = await this.ctx.run((m) =>
+      m.update(
+        WalletConnectionEntity,
+        { id, status: 'active', refreshTokenEnc: seenRefreshTokenEnc },
+        { refreshTokenEnc: reencrypted, updatedAt: this.ctx.now() },
+      ),
+    );
+    return result.affected === 1;
+  }
+
+  /**
    * Keeps refreshed tokens (a rotated refresh token replaces the old one). Only an active
    * connection takes them: false when it was disconnected or broken meanwhile.
    */
