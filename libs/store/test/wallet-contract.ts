@@ -1,6 +1,15 @@
 import { type PublisherStore, StoreError } from '../src';
 import { unique } from './store-harness';
 
+/** Stores `access-<n>` and a rotated `refresh-<n>` for a connection, as a refresh would. */
+function rotateTokens(store: PublisherStore, id: string, n: number): Promise<boolean> {
+  return store.wallets.saveTokens(id, {
+    accessToken: `access-${n}`,
+    accessExpiresAt: null,
+    refreshToken: `refresh-${n}`,
+  });
+}
+
 /** Learner wallets in the store: clients per host, single-use authorizations, connections. */
 export function walletContract(getStore: () => PublisherStore): void {
   describe('learner wallets', () => {
@@ -101,13 +110,7 @@ export function walletContract(getStore: () => PublisherStore): void {
       expect(await store.wallets.byTarget(connection.targetId)).toMatchObject({ id: connection.id });
 
       // Rotation: a new refresh token replaces the old; without one the old is kept.
-      expect(
-        await store.wallets.saveTokens(connection.id, {
-          accessToken: 'access-2',
-          accessExpiresAt: null,
-          refreshToken: 'refresh-2',
-        }),
-      ).toBe(true);
+      expect(await rotateTokens(store, connection.id, 2)).toBe(true);
       expect(
         await store.wallets.saveTokens(connection.id, { accessToken: 'access-3', accessExpiresAt: null }),
       ).toBe(true);
@@ -167,7 +170,7 @@ export function walletContract(getStore: () => PublisherStore): void {
       expect(await store.wallets.disconnect('00000000-0000-0000-0000-000000000000', 'x')).toBeNull();
     });
 
-    it('lets one of the callers that read the same refresh token claim it, keeping the token', async () => {
+    it('leases the refresh token to one caller at a time, and only as it was read', async () => {
       const store = getStore();
       const connection = await store.wallets.connect({
         learnerRef: unique('learner'),
@@ -178,20 +181,39 @@ export function walletContract(getStore: () => PublisherStore): void {
         accessExpiresAt: new Date(Date.now() - 1000),
         refreshToken: 'refresh-1',
       });
+      expect(connection.refreshClaimedUntil).toBeNull();
       const seen = connection.refreshTokenEnc!;
-      const claims = await Promise.all([1, 2, 3].map(() => store.wallets.claimRefresh(connection.id, seen)));
+      const claims = await Promise.all(
+        [1, 2, 3].map(() => store.wallets.claimRefresh(connection.id, seen, 60_000)),
+      );
       expect(claims.filter(Boolean)).toHaveLength(1);
       const claimed = (await store.wallets.get(connection.id))!;
-      expect(claimed.refreshTokenEnc).not.toBe(seen);
+      expect(claimed.refreshClaimedUntil!.getTime()).toBeGreaterThan(Date.now() + 50_000);
       expect(store.wallets.tokens(claimed)).toEqual({ accessToken: 'access-1', refreshToken: 'refresh-1' });
-      // Whoever read the claimed column may claim it again (its holder went away).
-      expect(await store.wallets.claimRefresh(connection.id, claimed.refreshTokenEnc!)).toBe(true);
-      expect(await store.wallets.claimRefresh(connection.id, claimed.refreshTokenEnc!)).toBe(false);
+      // A process reading the row now still finds the lease.
+      expect(await store.wallets.claimRefresh(connection.id, claimed.refreshTokenEnc!, 60_000)).toBe(false);
+
+      // Ended without new tokens: the token may be claimed again; a short lease runs out by itself.
+      await store.wallets.releaseRefresh(connection.id);
+      expect((await store.wallets.get(connection.id))!.refreshClaimedUntil).toBeNull();
+      expect(await store.wallets.claimRefresh(connection.id, seen, 1)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await store.wallets.claimRefresh(connection.id, seen, 60_000)).toBe(true);
+
+      // New tokens end the lease; the old token can no longer be claimed.
+      expect(await rotateTokens(store, connection.id, 2)).toBe(true);
+      const rotated = (await store.wallets.get(connection.id))!;
+      expect(rotated.refreshClaimedUntil).toBeNull();
+      expect(await store.wallets.claimRefresh(connection.id, seen, 60_000)).toBe(false);
+      expect(await store.wallets.claimRefresh(connection.id, rotated.refreshTokenEnc!, 60_000)).toBe(true);
 
       await store.wallets.markBroken(connection.id, 'the wallet answered invalid_grant');
-      const current = (await store.wallets.get(connection.id))!;
-      expect(current.refreshTokenEnc).toBeNull();
-      expect(await store.wallets.claimRefresh(connection.id, seen)).toBe(false);
+      expect((await store.wallets.get(connection.id))!.refreshClaimedUntil).toBeNull();
+      await store.wallets.releaseRefresh(connection.id);
+      expect(await store.wallets.claimRefresh(connection.id, rotated.refreshTokenEnc!, 60_000)).toBe(false);
+      await expect(store.wallets.claimRefresh(connection.id, seen, 0)).rejects.toThrow(
+        'leaseMs must be a positive whole number, not 0',
+      );
     });
 
     it('refuses empty learner references and tokens by name', async () => {

@@ -3,13 +3,9 @@ import { loadConfig } from '../loader/config.loader';
 import { parseConfig } from '../loader/config.loader';
 import { ConfigError } from '../config.error';
 import { DEMO_ADMIN_TOKEN, DEMO_ADMIN_TOKEN_SHA256, adminSchema } from './admin-config.schema';
+import { schemaIssues } from './schema-issues.test-kit';
 
-function issues(input: unknown): string[] {
-  const result = adminSchema.safeParse(input);
-  return result.success
-    ? []
-    : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-}
+const issues = (input: unknown): string[] => schemaIssues(adminSchema, input);
 
 const hash = (token: string): string => createHash('sha256').update(token).digest('hex');
 

@@ -22,10 +22,10 @@ describe('pipeline configuration', () => {
 
   it('refuses a heap growth that would collect without end, or is out of range, naming the key', () => {
     expect(issues({ heapGrowthPercent: 5 })).toEqual([
-      "heapGrowthPercent: must be 0 (V8's own) or from 10 to 1000: a heap allowed to grow less than 10% collects without end",
+      "heapGrowthPercent: must be 0 (V8's own) or from 10 to 300: a heap allowed to grow less than 10% collects without end",
     ]);
-    expect(issues({ heapGrowthPercent: 1001 })).toEqual([
-      'heapGrowthPercent: Number must be less than or equal to 1000',
+    expect(issues({ heapGrowthPercent: 301 })).toEqual([
+      'heapGrowthPercent: Number must be less than or equal to 300',
     ]);
     expect(issues({ heapGrowthPercent: 12.5 })).toEqual([
       'heapGrowthPercent: Expected integer, received float',

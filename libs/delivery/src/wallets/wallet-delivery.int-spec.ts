@@ -183,21 +183,32 @@ describe('deliveries to a learner wallet', () => {
     expect(bed.store.wallets.tokens(stored).refreshToken).not.toBe(before.refreshToken);
   });
 
-  it('fails an attempt retryably while another process holds the refresh; the next one refreshes', async () => {
+  it('waits for a refresh under way elsewhere: fails the attempt retryably, takes over once it ends', async () => {
     const connection = await expiredConnection('w7');
-    // Another process claims the token this one read, just before this one tries, and goes away.
+    const before = bed.store.wallets.tokens(connection);
+    // Another process claims the token this one read, just before this one tries.
     const beaten = Object.create(bed.store.wallets) as WalletRepository;
-    beaten.claimRefresh = async (id, seen) => {
-      expect(await bed.store.wallets.claimRefresh(id, seen)).toBe(true);
-      return bed.store.wallets.claimRefresh(id, seen);
+    beaten.claimRefresh = async (id, seen, leaseMs) => {
+      expect(await bed.store.wallets.claimRefresh(id, seen, 60_000)).toBe(true);
+      return bed.store.wallets.claimRefresh(id, seen, leaseMs);
     };
     const waited = tokenOf(connection, { waitMs: 100 }, beaten);
     await expect(waited).rejects.toBeInstanceOf(DeliveryError);
     await expect(waited).rejects.toMatchObject({ code: 'refresh_in_progress', retryable: true });
-    const token = await tokenOf(connection);
+    const untouched = (await bed.store.wallets.get(connection.id))!;
+    expect(untouched.status).toBe('active');
+    expect(bed.store.wallets.tokens(untouched)).toEqual(before);
+
+    // The next attempt finds the claim still running and waits; that refresh fails and ends it.
+    const next = tokenOf(connection, { waitMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await bed.store.wallets.releaseRefresh(connection.id);
+    const token = await next;
+    expect(token.value).not.toBe(before.accessToken);
     const stored = (await bed.store.wallets.get(connection.id))!;
     expect(stored.status).toBe('active');
     expect(bed.store.wallets.tokens(stored).accessToken).toBe(token.value);
+    expect(stored.refreshClaimedUntil).toBeNull();
   });
 
   it('stops after a disconnect: the pending delivery dies, nothing reaches the wallet', async () => {

@@ -11,9 +11,10 @@ export interface RefreshWaitOptions {
   /** How often the stored tokens are read again, ms. Default 250. */
   pollMs?: number;
   /**
-   * How long to wait before giving up for this attempt (a retryable `refresh_in_progress`), ms.
-   * Default: the token client's timeout and 5 s more, so the claiming process's request has
-   * ended either way before a later attempt may claim the token again.
+   * How long a claim to refresh lasts, and how long another process waits for its tokens before
+   * failing its attempt (a retryable `refresh_in_progress`), ms. Default: the token client's
+   * timeout and 5 s more, so a claimed refresh has ended, one way or the other, before its
+   * claim runs out.
    */
   waitMs?: number;
 }
@@ -36,10 +37,10 @@ export type WalletPostAuth =
  * as a `token_rejected` DeliveryError with `oauthError: invalid_grant`.
  *
  * Refresh tokens rotate, so one is spent by one process: within a process one refresh per
- * connection runs at a time, and across processes the store's `claimRefresh` lets one of them
- * refresh while the others wait for the tokens it stores. A wait that sees none is a retryable
- * failure of that attempt; the delivery's next attempt claims the token itself when the process
- * that claimed it went away (the claim leaves the token in place).
+ * connection runs at a time, and across processes the store's `claimRefresh` (a lease) lets one
+ * of them refresh while the others wait for the tokens it stores. A wait that sees none is a
+ * retryable failure of that attempt; a refresh that fails without `invalid_grant` ends its lease
+ * at once, and a lease whose process went away runs out.
  */
 export class WalletTokenSource {
   private readonly refreshing = new Map<string, Promise<AccessToken>>();
@@ -134,15 +135,25 @@ export class WalletTokenSource {
     return { value: accessToken, scopes, expiresAt, refreshAt: expiresAt - EXPIRY_SKEW_MS };
   }
 
-  /** Another process claimed the refresh token: waits for the access token it stores. */
-  private async awaitRefresh(seen: WalletConnectionEntity, scopes: string[]): Promise<AccessToken> {
+  /**
+   * Another process claimed the refresh token: waits for the access token it stores, or claims
+   * the token itself once that claim ended without one (its refresh failed).
+   */
+  private async awaitRefresh(
+    seen: WalletConnectionEntity,
+    client: WalletClientCredentials,
+    scopes: string[],
+  ): Promise<AccessToken> {
     const deadline = Date.now() + this.waitMs;
     while (Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, this.pollMs));
       const current = await this.activeConnection(seen.id);
-      if (current.accessTokenEnc === seen.accessTokenEnc) continue;
-      const stored = this.storedToken(current, scopes, undefined);
-      if (stored !== undefined) return stored;
+      if (current.accessTokenEnc !== seen.accessTokenEnc) {
+        const stored = this.storedToken(current, scopes, undefined);
+        if (stored !== undefined) return stored;
+      }
+      const claimedUntil = current.refreshClaimedUntil?.getTime() ?? Number.NEGATIVE_INFINITY;
+      if (claimedUntil < this.now().getTime()) return this.refresh(current, client, scopes);
     }
     throw new DeliveryError(
       'refresh_in_progress',
@@ -165,8 +176,8 @@ export class WalletTokenSource {
         oauthError: 'invalid_grant',
       });
     }
-    if (!(await this.store.wallets.claimRefresh(connection.id, connection.refreshTokenEnc))) {
-      return this.awaitRefresh(connection, scopes);
+    if (!(await this.store.wallets.claimRefresh(connection.id, connection.refreshTokenEnc, this.waitMs))) {
+      return this.awaitRefresh(connection, client, scopes);
     }
     try {
       const answer = await this.client.refresh(client, refreshToken);
@@ -185,6 +196,9 @@ export class WalletTokenSource {
           connection.id,
           'the wallet refused the refresh token (invalid_grant): the learner revoked the grant; they must connect again',
         );
+      } else {
+        // The token was not spent, or not that we know: the next attempt (any process) may try.
+        await this.store.wallets.releaseRefresh(connection.id);
       }
       throw error;
     }

@@ -54,6 +54,10 @@ export class WalletConnectionEntity {
   @TextColumn('refresh_token_enc', { nullable: true })
   refreshTokenEnc!: string | null;
 
+  /** While ahead, one worker process is spending the refresh token (see `claimRefresh`). */
+  @TimestampColumn('refresh_claimed_until', { nullable: true })
+  refreshClaimedUntil!: Date | null;
+
   /** Why it is broken or who disconnected it (no personal data). */
   @StringColumn('status_reason', 1000, { nullable: true })
   statusReason!: string | null;

@@ -2,12 +2,14 @@ import { InitialSchema1764300000000 } from './1764300000000-initial-schema.migra
 import { RunPipeline1764400000000 } from './1764400000000-run-pipeline.migration';
 import { OperatorControls1764500000000 } from './1764500000000-operator-controls.migration';
 import { LearnerWallets1764600000000 } from './1764600000000-learner-wallets.migration';
+import { WalletRefreshLease1764700000000 } from './1764700000000-wallet-refresh-lease.migration';
 
 export {
   InitialSchema1764300000000,
   LearnerWallets1764600000000,
   OperatorControls1764500000000,
   RunPipeline1764400000000,
+  WalletRefreshLease1764700000000,
 };
 
 /** The store's migrations, oldest first. Append new ones; never edit a released one. */
@@ -16,4 +18,5 @@ export const STORE_MIGRATIONS = [
   RunPipeline1764400000000,
   OperatorControls1764500000000,
   LearnerWallets1764600000000,
+  WalletRefreshLease1764700000000,
 ] as const;

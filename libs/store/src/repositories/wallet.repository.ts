@@ -1,10 +1,11 @@
-import { type EntityManager, LessThanOrEqual } from 'typeorm';
+import { type EntityManager, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
 import { type KeyCipher } from '../crypto/key-cipher';
 import { type StoreContext } from '../database/store-context';
 import { DeliveryTargetEntity, type PayloadForm } from '../entities/delivery-target.entity';
 import { WalletAuthorizationEntity } from '../entities/wallet-authorization.entity';
 import { WalletClientEntity } from '../entities/wallet-client.entity';
 import { WalletConnectionEntity } from '../entities/wallet-connection.entity';
+import { StoreError } from '../store.errors';
 import { clip, newId, optionalText, requireText } from './repository-helpers';
 
 /** The publisher's client at a wallet host, as registered. */
@@ -207,6 +208,7 @@ export class WalletRepository {
           input.refreshToken === undefined || input.refreshToken === null
             ? null
             : this.cipher.encrypt(input.refreshToken, refreshContext(id)),
+        refreshClaimedUntil: null,
         statusReason: null,
         connectedAt: now,
         updatedAt: now,
@@ -254,24 +256,40 @@ export class WalletRepository {
   }
 
   /**
-   * Takes the right to spend the connection's refresh token, for the one caller among those
-   * that read the same stored token (`seenRefreshTokenEnc`, the column as read): the token is
-   * encrypted again (a new salt and IV, the same token) where the column still holds what the
-   * caller read. True for the caller whose write found it so; false for everyone else (another
-   * process is refreshing or has refreshed) and for a connection no longer active. Refresh tokens
-   * rotate: a second process sending the same one would be refused with `invalid_grant`.
+   * Takes the right to spend the connection's refresh token for `leaseMs`: true for one caller
+   * while the lease lasts, and only when the stored token is still the one the caller read
+   * (`seenRefreshTokenEnc`, the column as read). False while another claim lives (a refresh is
+   * under way), when the token was rotated meanwhile, and for a connection no longer active.
+   * `saveTokens` and `releaseRefresh` end the lease. Refresh tokens rotate: a second process
+   * sending the same one would be refused with `invalid_grant`.
    */
-  async claimRefresh(id: string, seenRefreshTokenEnc: string): Promise<boolean> {
-    const context = refreshContext(id);
-    const reencrypted = this.cipher.encrypt(this.cipher.decrypt(seenRefreshTokenEnc, context), context);
-    const result = await this.ctx.run((m) =>
-      m.update(
-        WalletConnectionEntity,
-        { id, status: 'active', refreshTokenEnc: seenRefreshTokenEnc },
-        { refreshTokenEnc: reencrypted, updatedAt: this.ctx.now() },
-      ),
-    );
-    return result.affected === 1;
+  async claimRefresh(id: string, seenRefreshTokenEnc: string, leaseMs: number): Promise<boolean> {
+    requireText(seenRefreshTokenEnc, 'seenRefreshTokenEnc', 100_000);
+    if (!Number.isInteger(leaseMs) || leaseMs < 1) {
+      throw new StoreError(
+        'INVALID_ARGUMENT',
+        `leaseMs must be a positive whole number, not ${String(leaseMs)}`,
+      );
+    }
+    const now = this.ctx.now();
+    const claim = { refreshClaimedUntil: new Date(now.getTime() + leaseMs), updatedAt: now };
+    const where = { id, status: 'active' as const, refreshTokenEnc: seenRefreshTokenEnc };
+    return this.ctx.run(async (m) => {
+      let result = await m.update(WalletConnectionEntity, { ...where, refreshClaimedUntil: IsNull() }, claim);
+      if (result.affected !== 1) {
+        result = await m.update(
+          WalletConnectionEntity,
+          { ...where, refreshClaimedUntil: LessThan(now) },
+          claim,
+        );
+      }
+      return result.affected === 1;
+    });
+  }
+
+  /** Ends a refresh claim without new tokens (the refresh failed and may be tried again). */
+  async releaseRefresh(id: string): Promise<void> {
+    await this.ctx.run((m) => m.update(WalletConnectionEntity, { id }, { refreshClaimedUntil: null }));
   }
 
   /**
@@ -285,6 +303,7 @@ export class WalletRepository {
         accessContext(id),
       ),
       accessExpiresAt: tokens.accessExpiresAt,
+      refreshClaimedUntil: null,
       updatedAt: this.ctx.now(),
     };
     if (tokens.refreshToken !== undefined) {
@@ -325,6 +344,7 @@ export class WalletRepository {
         accessTokenEnc: null,
         accessExpiresAt: null,
         refreshTokenEnc: null,
+        refreshClaimedUntil: null,
         updatedAt: now,
       };
       await m.update(WalletConnectionEntity, { id }, changes);

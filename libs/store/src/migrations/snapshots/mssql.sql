@@ -40,3 +40,6 @@ CREATE TABLE "wallet_authorizations" ("state_hash" nvarchar(64) NOT NULL, "learn
 CREATE INDEX "IDX_wallet_authorizations_expires" ON "wallet_authorizations" ("expires_at");
 CREATE TABLE "wallet_connections" ("id" nvarchar(36) NOT NULL, "learner_ref" nvarchar(128) NOT NULL, "wallet_host" nvarchar(255) NOT NULL, "target_id" nvarchar(36) NOT NULL, "status" nvarchar(16) NOT NULL, "scopes" nvarchar(1000) NOT NULL, "access_token_enc" nvarchar(MAX), "access_expires_at" datetime2(3), "refresh_token_enc" nvarchar(MAX), "status_reason" nvarchar(1000), "connected_at" datetime2(3) NOT NULL, "updated_at" datetime2(3) NOT NULL, CONSTRAINT "UQ_wallet_connections_learner_wallet" UNIQUE ("learner_ref", "wallet_host"), CONSTRAINT "FK_wallet_connections_target" FOREIGN KEY ("target_id") REFERENCES "delivery_targets" ("id") ON DELETE NO ACTION ON UPDATE NO ACTION, CONSTRAINT "PK_57d78c9c05e51957c08d5973f5d" PRIMARY KEY ("id"));
 CREATE INDEX "IDX_wallet_connections_target" ON "wallet_connections" ("target_id");
+
+-- WalletRefreshLease1764700000000
+ALTER TABLE "wallet_connections" ADD "refresh_claimed_until" datetime2(3);
