@@ -186,31 +186,40 @@ export function walletContract(getStore: () => PublisherStore): void {
       const claims = await Promise.all(
         [1, 2, 3].map(() => store.wallets.claimRefresh(connection.id, seen, 60_000)),
       );
-      expect(claims.filter(Boolean)).toHaveLength(1);
+      const leases = claims.filter((lease) => lease !== null);
+      expect(leases).toHaveLength(1);
       const claimed = (await store.wallets.get(connection.id))!;
+      expect(claimed.refreshClaimedUntil!.getTime()).toBe(leases[0].getTime());
       expect(claimed.refreshClaimedUntil!.getTime()).toBeGreaterThan(Date.now() + 50_000);
       expect(store.wallets.tokens(claimed)).toEqual({ accessToken: 'access-1', refreshToken: 'refresh-1' });
       // A process reading the row now still finds the lease.
-      expect(await store.wallets.claimRefresh(connection.id, claimed.refreshTokenEnc!, 60_000)).toBe(false);
+      expect(await store.wallets.claimRefresh(connection.id, claimed.refreshTokenEnc!, 60_000)).toBeNull();
 
-      // Ended without new tokens: the token may be claimed again; a short lease runs out by itself.
-      await store.wallets.releaseRefresh(connection.id);
+      // Released by its holder only: a stale lease's end ends nothing.
+      expect(await store.wallets.releaseRefresh(connection.id, new Date(leases[0].getTime() - 1))).toBe(
+        false,
+      );
+      expect(await store.wallets.releaseRefresh(connection.id, leases[0])).toBe(true);
       expect((await store.wallets.get(connection.id))!.refreshClaimedUntil).toBeNull();
-      expect(await store.wallets.claimRefresh(connection.id, seen, 1)).toBe(true);
+      // A short lease runs out by itself.
+      const short = await store.wallets.claimRefresh(connection.id, seen, 1);
+      expect(short).not.toBeNull();
       await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(await store.wallets.claimRefresh(connection.id, seen, 60_000)).toBe(true);
+      const taken = await store.wallets.claimRefresh(connection.id, seen, 60_000);
+      expect(taken).not.toBeNull();
+      expect(await store.wallets.releaseRefresh(connection.id, short!)).toBe(false);
 
       // New tokens end the lease; the old token can no longer be claimed.
       expect(await rotateTokens(store, connection.id, 2)).toBe(true);
       const rotated = (await store.wallets.get(connection.id))!;
       expect(rotated.refreshClaimedUntil).toBeNull();
-      expect(await store.wallets.claimRefresh(connection.id, seen, 60_000)).toBe(false);
-      expect(await store.wallets.claimRefresh(connection.id, rotated.refreshTokenEnc!, 60_000)).toBe(true);
+      expect(await store.wallets.claimRefresh(connection.id, seen, 60_000)).toBeNull();
+      const last = await store.wallets.claimRefresh(connection.id, rotated.refreshTokenEnc!, 60_000);
+      expect(last).not.toBeNull();
 
       await store.wallets.markBroken(connection.id, 'the wallet answered invalid_grant');
       expect((await store.wallets.get(connection.id))!.refreshClaimedUntil).toBeNull();
-      await store.wallets.releaseRefresh(connection.id);
-      expect(await store.wallets.claimRefresh(connection.id, rotated.refreshTokenEnc!, 60_000)).toBe(false);
+      expect(await store.wallets.claimRefresh(connection.id, rotated.refreshTokenEnc!, 60_000)).toBeNull();
       await expect(store.wallets.claimRefresh(connection.id, seen, 0)).rejects.toThrow(
         'leaseMs must be a positive whole number, not 0',
       );

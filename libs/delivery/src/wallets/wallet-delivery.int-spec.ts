@@ -105,8 +105,9 @@ async function tokenOf(
   connection: WalletConnectionEntity,
   wait: RefreshWaitOptions = {},
   wallets: WalletRepository = bed.store.wallets,
+  client: WalletTokenClient = tokenClient,
 ) {
-  const auth = await new WalletTokenSource({ wallets }, tokenClient, undefined, {
+  const auth = await new WalletTokenSource({ wallets }, client, undefined, {
     pollMs: 20,
     ...wait,
   }).prepare((await bed.store.targets.get(connection.targetId))!);
@@ -187,9 +188,11 @@ describe('deliveries to a learner wallet', () => {
     const connection = await expiredConnection('w7');
     const before = bed.store.wallets.tokens(connection);
     // Another process claims the token this one read, just before this one tries.
+    let otherLease: Date | null = null;
     const beaten = Object.create(bed.store.wallets) as WalletRepository;
     beaten.claimRefresh = async (id, seen, leaseMs) => {
-      expect(await bed.store.wallets.claimRefresh(id, seen, 60_000)).toBe(true);
+      otherLease = await bed.store.wallets.claimRefresh(id, seen, 60_000);
+      expect(otherLease).not.toBeNull();
       return bed.store.wallets.claimRefresh(id, seen, leaseMs);
     };
     const waited = tokenOf(connection, { waitMs: 100 }, beaten);
@@ -202,13 +205,52 @@ describe('deliveries to a learner wallet', () => {
     // The next attempt finds the claim still running and waits; that refresh fails and ends it.
     const next = tokenOf(connection, { waitMs: 10_000 });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await bed.store.wallets.releaseRefresh(connection.id);
+    expect(await bed.store.wallets.releaseRefresh(connection.id, otherLease!)).toBe(true);
     const token = await next;
     expect(token.value).not.toBe(before.accessToken);
     const stored = (await bed.store.wallets.get(connection.id))!;
     expect(stored.status).toBe('active');
     expect(bed.store.wallets.tokens(stored).accessToken).toBe(token.value);
     expect(stored.refreshClaimedUntil).toBeNull();
+  });
+
+  it('ends its lease when the wallet fails the refresh, so the next attempt may refresh at once', async () => {
+    const connection = await expiredConnection('w8');
+    const failing = Object.create(tokenClient) as WalletTokenClient;
+    failing.refresh = () =>
+      Promise.reject(
+        new DeliveryError('provider_unavailable', 'Token endpoint answered HTTP 503', { status: 503 }),
+      );
+    await expect(tokenOf(connection, {}, bed.store.wallets, failing)).rejects.toMatchObject({
+      code: 'provider_unavailable',
+    });
+    const released = (await bed.store.wallets.get(connection.id))!;
+    expect(released).toMatchObject({ status: 'active', refreshClaimedUntil: null });
+    expect((await tokenOf(connection)).value).not.toBe(bed.store.wallets.tokens(connection).accessToken);
+  });
+
+  it('does not break the connection on invalid_grant for a token another process rotated meanwhile', async () => {
+    const connection = await expiredConnection('w9');
+    const late = Object.create(tokenClient) as WalletTokenClient;
+    late.refresh = async () => {
+      // Our lease ran out mid-request; another process refreshed and stored new tokens.
+      await bed.store.wallets.saveTokens(connection.id, {
+        accessToken: 'access-from-elsewhere',
+        accessExpiresAt: new Date(Date.now() + 3_600_000),
+        refreshToken: 'refresh-from-elsewhere',
+      });
+      throw new DeliveryError('token_rejected', 'Token refresh refused: HTTP 400 invalid_grant', {
+        status: 400,
+        oauthError: 'invalid_grant',
+      });
+    };
+    await expect(tokenOf(connection, {}, bed.store.wallets, late)).rejects.toMatchObject({
+      code: 'refresh_in_progress',
+      retryable: true,
+    });
+    const stored = (await bed.store.wallets.get(connection.id))!;
+    expect(stored.status).toBe('active');
+    expect(bed.store.wallets.tokens(stored).accessToken).toBe('access-from-elsewhere');
   });
 
   it('stops after a disconnect: the pending delivery dies, nothing reaches the wallet', async () => {

@@ -11,12 +11,16 @@ export interface RefreshWaitOptions {
   /** How often the stored tokens are read again, ms. Default 250. */
   pollMs?: number;
   /**
-   * How long a claim to refresh lasts, and how long another process waits for its tokens before
-   * failing its attempt (a retryable `refresh_in_progress`), ms. Default: the token client's
-   * timeout and 5 s more, so a claimed refresh has ended, one way or the other, before its
-   * claim runs out.
+   * How long another process waits for the lease holder's tokens before failing its attempt (a
+   * retryable `refresh_in_progress`), ms. Default: the token client's timeout and 5 s more.
    */
   waitMs?: number;
+  /**
+   * How long a claim to refresh lasts, ms. Default: twice the token client's timeout and 30 s
+   * more, so the holder's request and the saving of its tokens end well within it, with room
+   * for the worker hosts' clocks to differ (keep them in sync).
+   */
+  leaseMs?: number;
 }
 
 /** What a wallet delivery posts with: a token provider bound to one connection. */
@@ -46,6 +50,7 @@ export class WalletTokenSource {
   private readonly refreshing = new Map<string, Promise<AccessToken>>();
   private readonly pollMs: number;
   private readonly waitMs: number;
+  private readonly leaseMs: number;
 
   constructor(
     private readonly store: Pick<StoreRepositories, 'wallets'>,
@@ -55,6 +60,7 @@ export class WalletTokenSource {
   ) {
     this.pollMs = wait.pollMs ?? 250;
     this.waitMs = wait.waitMs ?? client.timeoutMs + 5_000;
+    this.leaseMs = wait.leaseMs ?? 2 * client.timeoutMs + 30_000;
   }
 
   /** Binds a wallet target to its connection and the wallet's client. */
@@ -102,7 +108,10 @@ export class WalletTokenSource {
     // second use of the same one would make the wallet revoke the grant.
     const pending = this.refreshing.get(connectionId);
     if (pending !== undefined) return pending;
-    const work = this.refresh(current, client, scopes).finally(() => this.refreshing.delete(connectionId));
+    const deadline = Date.now() + this.waitMs;
+    const work = this.refresh(current, client, scopes, deadline).finally(() =>
+      this.refreshing.delete(connectionId),
+    );
     this.refreshing.set(connectionId, work);
     return work;
   }
@@ -136,15 +145,15 @@ export class WalletTokenSource {
   }
 
   /**
-   * Another process claimed the refresh token: waits for the access token it stores, or claims
-   * the token itself once that claim ended without one (its refresh failed).
+   * Another process holds the lease: waits (until `deadline`) for the access token it stores, or
+   * claims the token itself once that lease ended without one (its refresh failed).
    */
   private async awaitRefresh(
     seen: WalletConnectionEntity,
     client: WalletClientCredentials,
     scopes: string[],
+    deadline: number,
   ): Promise<AccessToken> {
-    const deadline = Date.now() + this.waitMs;
     while (Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, this.pollMs));
       const current = await this.activeConnection(seen.id);
@@ -153,21 +162,20 @@ export class WalletTokenSource {
         if (stored !== undefined) return stored;
       }
       const claimedUntil = current.refreshClaimedUntil?.getTime() ?? Number.NEGATIVE_INFINITY;
-      if (claimedUntil < this.now().getTime()) return this.refresh(current, client, scopes);
+      if (claimedUntil < this.now().getTime()) return this.refresh(current, client, scopes, deadline);
     }
-    throw new DeliveryError(
-      'refresh_in_progress',
-      'Another worker is refreshing the wallet connection token; the delivery is tried again',
-    );
+    throw refreshInProgress();
   }
 
   private async refresh(
     connection: WalletConnectionEntity,
     client: WalletClientCredentials,
     scopes: string[],
+    deadline: number,
   ): Promise<AccessToken> {
     const { refreshToken } = this.store.wallets.tokens(connection);
-    if (refreshToken === null || connection.refreshTokenEnc === null) {
+    const sentEnc = connection.refreshTokenEnc;
+    if (refreshToken === null || sentEnc === null) {
       await this.store.wallets.markBroken(
         connection.id,
         'the access token expired and the wallet gave no refresh token; the learner must connect again',
@@ -176,31 +184,44 @@ export class WalletTokenSource {
         oauthError: 'invalid_grant',
       });
     }
-    if (!(await this.store.wallets.claimRefresh(connection.id, connection.refreshTokenEnc, this.waitMs))) {
-      return this.awaitRefresh(connection, client, scopes);
-    }
+    const lease = await this.store.wallets.claimRefresh(connection.id, sentEnc, this.leaseMs);
+    if (lease === null) return this.awaitRefresh(connection, client, scopes, deadline);
+    let answer: Awaited<ReturnType<WalletTokenClient['refresh']>>;
     try {
-      const answer = await this.client.refresh(client, refreshToken);
-      const sentAt = this.now().getTime();
-      const expiresAt = answer.expiresIn === null ? null : new Date(sentAt + answer.expiresIn * 1000);
-      await this.store.wallets.saveTokens(connection.id, {
-        accessToken: answer.accessToken,
-        accessExpiresAt: expiresAt,
-        ...(answer.refreshToken !== null ? { refreshToken: answer.refreshToken } : {}),
-      });
-      const expiry = expiresAt?.getTime() ?? Number.POSITIVE_INFINITY;
-      return { value: answer.accessToken, scopes, expiresAt: expiry, refreshAt: expiry - EXPIRY_SKEW_MS };
+      answer = await this.client.refresh(client, refreshToken);
     } catch (error) {
-      if (error instanceof DeliveryError && error.details.oauthError === 'invalid_grant') {
-        await this.store.wallets.markBroken(
-          connection.id,
-          'the wallet refused the refresh token (invalid_grant): the learner revoked the grant; they must connect again',
-        );
-      } else {
-        // The token was not spent, or not that we know: the next attempt (any process) may try.
-        await this.store.wallets.releaseRefresh(connection.id);
+      if (!(error instanceof DeliveryError) || error.details.oauthError !== 'invalid_grant') {
+        // Not spent, as far as we know: the next attempt (any process) may try. A failed release
+        // only leaves the lease to run out; the refresh's own error is what matters.
+        await this.store.wallets.releaseRefresh(connection.id, lease).catch(() => undefined);
+        throw error;
       }
+      // Refused: the grant is gone, unless the token was no longer ours to send (a lease that
+      // ran out under us and another process rotated it); then this attempt only fails.
+      const current = await this.store.wallets.get(connection.id);
+      if (current !== null && current.refreshTokenEnc !== sentEnc) throw refreshInProgress();
+      await this.store.wallets.markBroken(
+        connection.id,
+        'the wallet refused the refresh token (invalid_grant): the learner revoked the grant; they must connect again',
+      );
       throw error;
     }
+    // The old token is spent now: the new ones are stored before anything else (their lease ends).
+    const expiresAt =
+      answer.expiresIn === null ? null : new Date(this.now().getTime() + answer.expiresIn * 1000);
+    await this.store.wallets.saveTokens(connection.id, {
+      accessToken: answer.accessToken,
+      accessExpiresAt: expiresAt,
+      ...(answer.refreshToken !== null ? { refreshToken: answer.refreshToken } : {}),
+    });
+    const expiry = expiresAt?.getTime() ?? Number.POSITIVE_INFINITY;
+    return { value: answer.accessToken, scopes, expiresAt: expiry, refreshAt: expiry - EXPIRY_SKEW_MS };
   }
+}
+
+function refreshInProgress(): DeliveryError {
+  return new DeliveryError(
+    'refresh_in_progress',
+    'Another worker is refreshing the wallet connection token; the delivery is tried again',
+  );
 }

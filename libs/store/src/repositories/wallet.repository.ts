@@ -256,14 +256,14 @@ export class WalletRepository {
   }
 
   /**
-   * Takes the right to spend the connection's refresh token for `leaseMs`: true for one caller
-   * while the lease lasts, and only when the stored token is still the one the caller read
-   * (`seenRefreshTokenEnc`, the column as read). False while another claim lives (a refresh is
+   * Takes the right to spend the connection's refresh token for `leaseMs`: the lease's end for
+   * one caller while it lasts, and only when the stored token is still the one the caller read
+   * (`seenRefreshTokenEnc`, the column as read); null while another lease lives (a refresh is
    * under way), when the token was rotated meanwhile, and for a connection no longer active.
-   * `saveTokens` and `releaseRefresh` end the lease. Refresh tokens rotate: a second process
-   * sending the same one would be refused with `invalid_grant`.
+   * `saveTokens` (new tokens) and `releaseRefresh` (with the lease's end) end it. Refresh tokens
+   * rotate: a second process sending the same one would be refused with `invalid_grant`.
    */
-  async claimRefresh(id: string, seenRefreshTokenEnc: string, leaseMs: number): Promise<boolean> {
+  async claimRefresh(id: string, seenRefreshTokenEnc: string, leaseMs: number): Promise<Date | null> {
     requireText(seenRefreshTokenEnc, 'seenRefreshTokenEnc', 100_000);
     if (!Number.isInteger(leaseMs) || leaseMs < 1) {
       throw new StoreError(
@@ -272,7 +272,8 @@ export class WalletRepository {
       );
     }
     const now = this.ctx.now();
-    const claim = { refreshClaimedUntil: new Date(now.getTime() + leaseMs), updatedAt: now };
+    const until = new Date(now.getTime() + leaseMs);
+    const claim = { refreshClaimedUntil: until, updatedAt: now };
     const where = { id, status: 'active' as const, refreshTokenEnc: seenRefreshTokenEnc };
     return this.ctx.run(async (m) => {
       let result = await m.update(WalletConnectionEntity, { ...where, refreshClaimedUntil: IsNull() }, claim);
@@ -283,13 +284,19 @@ export class WalletRepository {
           claim,
         );
       }
-      return result.affected === 1;
+      return result.affected === 1 ? until : null;
     });
   }
 
-  /** Ends a refresh claim without new tokens (the refresh failed and may be tried again). */
-  async releaseRefresh(id: string): Promise<void> {
-    await this.ctx.run((m) => m.update(WalletConnectionEntity, { id }, { refreshClaimedUntil: null }));
+  /**
+   * Ends a lease without new tokens (the refresh failed and may be tried again): only the lease
+   * that ends at `lease` (what `claimRefresh` returned), never a later one. False when it is gone.
+   */
+  async releaseRefresh(id: string, lease: Date): Promise<boolean> {
+    const result = await this.ctx.run((m) =>
+      m.update(WalletConnectionEntity, { id, refreshClaimedUntil: lease }, { refreshClaimedUntil: null }),
+    );
+    return result.affected === 1;
   }
 
   /**
