@@ -44,7 +44,7 @@ export async function boundedFetch(
         ? options.discardBody(response.status)
         : options.discardBody === true;
     if (discard || response.body === null) {
-      if (response.body !== null) await drain(response.body, DISCARD_READ_BYTES);
+      if (response.body !== null) await readAtMost(response.body, DISCARD_READ_BYTES, false);
       return { status: response.status, headers: response.headers, body: Buffer.alloc(0), truncated: false };
     }
     const { body, truncated } = await readAtMost(response.body, options.maxResponseBytes);
@@ -55,30 +55,14 @@ export async function boundedFetch(
 }
 
 /**
- * Reads a discarded body to its end without keeping it, up to `maxBytes` (then cancels it): a
- * body read to its end leaves the connection free for the next request, a cancelled one closes it.
+ * Reads a body up to `maxBytes` (then cancels the rest, `truncated`), keeping what it read, or,
+ * with `keep: false`, dropping it: a discarded body read to its end leaves the connection free
+ * for the next request, a cancelled one closes it.
  */
-async function drain(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<void> {
-  const reader = stream.getReader();
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        return;
-      }
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
-
 async function readAtMost(
   stream: ReadableStream<Uint8Array>,
   maxBytes: number,
+  keep = true,
 ): Promise<{ body: Buffer; truncated: boolean }> {
   const reader = stream.getReader();
   const chunks: Buffer[] = [];
@@ -89,11 +73,11 @@ async function readAtMost(
       if (done) return { body: Buffer.concat(chunks), truncated: false };
       const room = maxBytes - size;
       if (value.byteLength > room) {
-        chunks.push(Buffer.from(value.subarray(0, room)));
+        if (keep) chunks.push(Buffer.from(value.subarray(0, room)));
         await reader.cancel().catch(() => undefined);
         return { body: Buffer.concat(chunks), truncated: true };
       }
-      chunks.push(Buffer.from(value));
+      if (keep) chunks.push(Buffer.from(value));
       size += value.byteLength;
     }
   } finally {

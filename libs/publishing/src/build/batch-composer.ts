@@ -22,8 +22,8 @@ export interface BatchComposerDeps {
 /**
  * Prepares a batch with {@link LearnerClrComposer} (one batched SIS read, CASE resolved once;
  * each learner mapped and validated with the fast JSON-LD term check when the build comes to
- * them, so a batch never holds all its CLRs at once) and keeps the records it read: the build needs each assertion's SIS
- * row key for the assertion ledger, which a composition does not carry. The records are caught
+ * them, so a batch never holds all its CLRs at once) and keeps the records it read: the build
+ * needs each assertion's SIS row key for the assertion ledger, which a composition does not carry. The records are caught
  * on their way to the composer (a reader that hands on what it read), so the SIS is read once.
  */
 export class BatchComposer {

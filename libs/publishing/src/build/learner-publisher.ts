@@ -109,8 +109,8 @@ export class LearnerPublisher {
                 latest,
                 VANISHED_REASON,
               );
-        const { created } = await this.createDeliveries(tx, row.id, learnerRef, version, context.targetIds);
-        return { deliveryIds: created, revoked };
+        const deliveryIds = await this.createDeliveries(tx, row.id, learnerRef, version, context.targetIds);
+        return { deliveryIds, revoked };
       });
       return {
         kind: 'built',
@@ -150,7 +150,7 @@ export class LearnerPublisher {
     assertionsSigned: number,
   ): Promise<LearnerPublication> {
     const { deliveryIds, deliveries } = await this.store.transaction(async (tx) => {
-      const { created, all } = await this.createDeliveries(
+      const created = await this.createDeliveries(
         tx,
         version.id,
         version.learnerRef,
@@ -164,7 +164,7 @@ export class LearnerPublisher {
       return {
         deliveryIds: [...new Set([...created, ...pending])],
         // Delivered, in flight or failed since the earlier attempt, they were still queued by this run.
-        deliveries: new Set([...all, ...ofVersion.map((row) => row.id)]).size,
+        deliveries: new Set([...created, ...ofVersion.map((row) => row.id)]).size,
       };
     });
     return {
@@ -184,13 +184,12 @@ export class LearnerPublisher {
     learnerRef: string,
     version: number,
     targetIds: readonly string[],
-  ): Promise<{ created: string[]; all: string[] }> {
+  ): Promise<string[]> {
     // Besides the institution's targets, the learner's own active wallet connections.
-    const targets = [...new Set([...targetIds, ...(await tx.wallets.activeTargetIds(learnerRef))])];
-    if (targets.length === 0) return { created: [], all: [] };
-    for (const targetId of targets) await tx.deliveries.supersedeOlder(learnerRef, targetId, version);
-    const { created, deliveries } = await tx.deliveries.createDeliveries(versionId, targets);
-    return { created, all: deliveries.map((row) => row.id) };
+    const all = [...new Set([...targetIds, ...(await tx.wallets.activeTargetIds(learnerRef))])];
+    if (all.length === 0) return [];
+    for (const targetId of all) await tx.deliveries.supersedeOlder(learnerRef, targetId, version);
+    return (await tx.deliveries.createDeliveries(versionId, all)).created;
   }
 
   /** Revokes the learner's active assertions not in `keep`, each on its issuer's list. */
