@@ -54,8 +54,11 @@ describeWithService('redis', 'deliver worker (BullMQ on Redis, SQLite store, sta
   });
 
   /** A worker process in this one: its own Nest context on this test's queue prefix, the shared store. */
-  async function startWorker(options: DeliveryWorkerModuleOptions = {}): Promise<RunningWorker> {
-    const config = testConfig([clientCredentialsTarget(bed.provider)]);
+  async function startWorker(
+    options: DeliveryWorkerModuleOptions = {},
+    targetConfig: Record<string, unknown> = {},
+  ): Promise<RunningWorker> {
+    const config = testConfig([{ ...clientCredentialsTarget(bed.provider), ...targetConfig }]);
     // The store outlives the worker contexts: Nest must not close it with them.
     const store = Object.assign(Object.create(bed.store) as PublisherStore, {
       onApplicationShutdown: undefined,
@@ -157,6 +160,28 @@ describeWithService('redis', 'deliver worker (BullMQ on Redis, SQLite store, sta
     const rows = await Promise.all(deliveries.map((delivery) => bed.store.deliveries.get(delivery.id)));
     expect(rows.some((row) => row!.attempts > 1)).toBe(true);
     expect(rows.every((row) => row!.lastHttpStatus === 201 && row!.lastError === null)).toBe(true);
+  });
+
+  it("keeps a target's concurrency across worker processes (the limits are shared in Redis)", async () => {
+    // Each process would run 2 posts at once on its own (its concurrency is the target's): 4 together.
+    const workers = [await startWorker({}, { concurrency: 2 }), await startWorker({}, { concurrency: 2 })];
+    bed.provider.state.injectFault({ delayMs: 300, count: 8 });
+    const deliveries = await Promise.all(Array.from({ length: 8 }, () => newDelivery()));
+    await Promise.all(deliveries.map((delivery, i) => enqueue(workers[i % 2], delivery)));
+
+    await waitForStatus(
+      deliveries.map((delivery) => delivery.id),
+      'delivered',
+    );
+    const arrivals = bed.provider.state
+      .receivedPosts()
+      .map((post) => Date.parse(post.receivedAt))
+      .sort((a, b) => a - b);
+    expect(arrivals).toHaveLength(8);
+    // With 2 slots for both processes, a post starts only when one 300 ms answer before it ended.
+    for (let i = 2; i < arrivals.length; i += 1) {
+      expect(arrivals[i] - arrivals[i - 2]).toBeGreaterThanOrEqual(280);
+    }
   });
 
   it('marks a delivery dead after maxAttempts through the real queue', async () => {

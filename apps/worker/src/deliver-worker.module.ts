@@ -1,6 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DeliveryModule, type DeliveryModuleOptions } from '@app/delivery';
-import { JobProducer } from '@app/jobs';
+import {
+  DeliveryModule,
+  type DeliveryModuleOptions,
+  RedisSharedTargetLimits,
+  type SharedLimitsRedis,
+} from '@app/delivery';
+import { JOBS_MODULE_OPTIONS, JobProducer, type JobsModuleOptions, QueueName } from '@app/jobs';
 import { JobProducerDeliveryQueue } from './deliver-queue.adapter';
 import {
   DELIVER_WORKER_OPTIONS,
@@ -30,6 +35,16 @@ export class DeliveryWorkerModule {
       queue: {
         inject: [JobProducer],
         useFactory: (producer: JobProducer) => new JobProducerDeliveryQueue(producer),
+      },
+      // Every worker process of the deployment keeps a target's limits together, on the
+      // queues' Redis under the queues' prefix.
+      sharedLimits: {
+        inject: [JobProducer, JOBS_MODULE_OPTIONS],
+        useFactory: (producer: JobProducer, jobs: JobsModuleOptions) =>
+          new RedisSharedTargetLimits(
+            async () => (await producer.queue(QueueName.Deliver).client) as unknown as SharedLimitsRedis,
+            jobs.prefix,
+          ),
       },
       ...(settings !== undefined ? { settings } : {}),
       ...(http !== undefined ? { http } : {}),

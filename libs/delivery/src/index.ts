@@ -11,6 +11,7 @@ export { PostClrClient, type PostClrTarget, type PostClrClientOptions } from './
 export * from './retry/backoff';
 export * from './retry/retry-after';
 export * from './limiter/target-rate-limiter';
+export * from './limiter/shared-target-limits';
 export * from './state/deliver-clr-outcome';
 export * from './state/delivery-decision';
 export * from './state/delivery-payload';

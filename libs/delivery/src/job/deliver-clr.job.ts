@@ -387,11 +387,12 @@ export class DeliverClrJob {
   }
 
   private applyLimits(target: DeliveryTargetEntity): void {
-    const key = `${target.concurrency}/${target.ratePerSecond}`;
+    const key = `${target.concurrency}/${target.ratePerSecond}/${target.timeoutMs}`;
     if (this.limits.get(target.id) === key) return;
     this.limiter.setLimits(target.id, {
       concurrency: target.concurrency,
       ratePerSecond: target.ratePerSecond,
+      slotLeaseMs: slotLeaseMs(target.timeoutMs),
     });
     this.limits.set(target.id, key);
   }
@@ -441,4 +442,13 @@ function credentialFailure(error: unknown): PostClrOutcome {
     ...(error.details.oauthError !== undefined ? { oauthError: error.details.oauthError } : {}),
     tokenRefreshed: false,
   };
+}
+
+/**
+ * How long a shared slot of the target counts when its process dies holding it: longer than a
+ * delivery can hold it (token, post, refresh and post again, registration, token and post: at
+ * most eight requests, each bounded by the target's timeout), so a live holder never loses it.
+ */
+export function slotLeaseMs(timeoutMs: number): number {
+  return 8 * timeoutMs + 60_000;
 }

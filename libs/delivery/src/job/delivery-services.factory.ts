@@ -2,6 +2,7 @@ import { type AppConfig } from '@app/config';
 import { type StoreRepositories } from '@app/store';
 import { ProviderDiscoveryClient } from '../discovery/provider-discovery.client';
 import { type HttpClientOptions } from '../http/http-client-options';
+import { type SharedTargetLimits } from '../limiter/shared-target-limits';
 import { TargetRateLimiter } from '../limiter/target-rate-limiter';
 import { OAuthTokenClient } from '../oauth/oauth-token.client';
 import { type PublisherSoftware } from '../registration/client-registration';
@@ -28,6 +29,11 @@ export interface DeliveryServicesInit {
   http?: HttpClientOptions;
   /** Who registers with providers; default from the institution and `publicBaseUrl`. */
   software?: PublisherSoftware;
+  /**
+   * Target limits kept across every worker process (the worker's, in Redis); without them each
+   * process keeps the limits on its own.
+   */
+  sharedLimits?: SharedTargetLimits;
 }
 
 /** Everything delivery needs, wired: one set per worker process. */
@@ -37,7 +43,7 @@ export interface DeliveryServices {
   sweeper: DeliverySweeper;
   /** Cached OAuth tokens, shared by every target of this process. */
   tokens: OAuthTokenClient;
-  /** Per-target concurrency and rate, for this process. */
+  /** Per-target concurrency and rate (across processes with `sharedLimits`). */
   limiter: TargetRateLimiter;
   settings: DeliverySettings;
   /** Stops the limiter (waiting jobs are handed back). */
@@ -50,7 +56,7 @@ export function createDeliveryServices(init: DeliveryServicesInit): DeliveryServ
   const http = init.http ?? {};
   const tokens = new OAuthTokenClient(http);
   // Defaults for a target seen before its limits are set (setLimits runs before each acquire).
-  const limiter = new TargetRateLimiter({ concurrency: 4, ratePerSecond: 10 });
+  const limiter = new TargetRateLimiter({ concurrency: 4, ratePerSecond: 10 }, init.sharedLimits);
   const targets = new DeliveryTargetService(
     init.store,
     init.config,

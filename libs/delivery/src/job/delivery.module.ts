@@ -9,6 +9,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { PublisherStore } from '@app/store';
 import { type HttpClientOptions } from '../http/http-client-options';
+import { type SharedTargetLimits } from '../limiter/shared-target-limits';
 import { TargetRateLimiter } from '../limiter/target-rate-limiter';
 import { OAuthTokenClient } from '../oauth/oauth-token.client';
 import { DeliveryTargetService } from '../targets/delivery-target.service';
@@ -28,7 +29,14 @@ export interface DeliveryModuleOptions {
   };
   settings?: Partial<DeliverySettings>;
   http?: HttpClientOptions;
+  /** How to get limits shared by every worker process (e.g. on the queues' Redis); default per process. */
+  sharedLimits?: {
+    inject?: (InjectionToken | OptionalFactoryDependency)[];
+    useFactory: (...args: never[]) => SharedTargetLimits;
+  };
 }
+
+const SHARED_TARGET_LIMITS = Symbol('SHARED_TARGET_LIMITS');
 
 /** Injection token of the wired {@link DeliveryServices}. */
 export const DELIVERY_SERVICES = Symbol('DELIVERY_SERVICES');
@@ -61,15 +69,29 @@ export class DeliveryModule {
           ) => DeliveryQueue | Promise<DeliveryQueue>,
         },
         {
+          provide: SHARED_TARGET_LIMITS,
+          inject: options.sharedLimits?.inject ?? [],
+          useFactory: (...args: unknown[]): SharedTargetLimits | null =>
+            options.sharedLimits === undefined
+              ? null
+              : (options.sharedLimits.useFactory as (...args: unknown[]) => SharedTargetLimits)(...args),
+        },
+        {
           provide: DELIVERY_SERVICES,
-          inject: [PublisherStore, APP_CONFIG, DELIVERY_QUEUE],
-          useFactory: (store: PublisherStore, config: AppConfig, queue: DeliveryQueue): DeliveryServices =>
+          inject: [PublisherStore, APP_CONFIG, DELIVERY_QUEUE, SHARED_TARGET_LIMITS],
+          useFactory: (
+            store: PublisherStore,
+            config: AppConfig,
+            queue: DeliveryQueue,
+            sharedLimits: SharedTargetLimits | null,
+          ): DeliveryServices =>
             createDeliveryServices({
               store,
               config,
               queue,
               ...(options.settings !== undefined ? { settings: options.settings } : {}),
               ...(options.http !== undefined ? { http: options.http } : {}),
+              ...(sharedLimits !== null ? { sharedLimits } : {}),
             }),
         },
         {

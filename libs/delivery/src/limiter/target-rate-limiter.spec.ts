@@ -1,4 +1,10 @@
-import { LimiterAbortedError, TargetRateLimiter } from './target-rate-limiter';
+import {
+  type SharedLimits,
+  type SharedRefusal,
+  type SharedSlot,
+  type SharedTargetLimits,
+} from './shared-target-limits';
+import { LimiterAbortedError, SharedLimitsUnavailableError, TargetRateLimiter } from './target-rate-limiter';
 
 beforeEach(() => jest.useFakeTimers({ now: Date.parse('2025-01-01T00:00:00Z') }));
 afterEach(() => jest.useRealTimers());
@@ -95,7 +101,122 @@ describe('TargetRateLimiter', () => {
     [{ concurrency: 0, ratePerSecond: 1 }, 'concurrency'],
     [{ concurrency: 1, ratePerSecond: 0 }, 'ratePerSecond'],
     [{ concurrency: 1, ratePerSecond: 1, burst: 0 }, 'burst'],
+    [{ concurrency: 1, ratePerSecond: 1, slotLeaseMs: 0 }, 'slotLeaseMs'],
   ])('refuses limits %p', (limits, name) => {
     expect(() => new TargetRateLimiter(limits)).toThrow(name);
+  });
+});
+
+/** Shared limits answering from a script of answers, recording what it was asked and released. */
+class ScriptedSharedLimits implements SharedTargetLimits {
+  readonly asked: SharedLimits[] = [];
+  readonly paused: number[] = [];
+  released = 0;
+  private answers: (SharedRefusal | 'grant' | Error)[] = [];
+
+  answer(...answers: (SharedRefusal | 'grant' | Error)[]): void {
+    this.answers.push(...answers);
+  }
+
+  acquire(_targetId: string, limits: SharedLimits): Promise<SharedSlot | SharedRefusal> {
+    this.asked.push(limits);
+    const next = this.answers.shift() ?? 'grant';
+    if (next instanceof Error) return Promise.reject(next);
+    if (next !== 'grant') return Promise.resolve(next);
+    return Promise.resolve({
+      granted: true,
+      release: () => {
+        this.released += 1;
+        return Promise.resolve();
+      },
+    });
+  }
+
+  pause(_targetId: string, ms: number): Promise<void> {
+    this.paused.push(ms);
+    return Promise.resolve();
+  }
+}
+
+describe('TargetRateLimiter with shared limits', () => {
+  it("asks the shared limits for every slot, with the target's limits and lease, and frees it on release", async () => {
+    const shared = new ScriptedSharedLimits();
+    const limiter = new TargetRateLimiter({ concurrency: 5, ratePerSecond: 1, burst: 1 }, shared);
+    limiter.setLimits('a', { concurrency: 3, ratePerSecond: 2, burst: 2, slotLeaseMs: 90_000 });
+    const { granted, releases } = contend(limiter, 'a', 3);
+    await jest.advanceTimersByTimeAsync(0);
+    // The rate is the shared limits' to keep: the process's own token bucket does not hold the third back.
+    expect(granted).toEqual([0, 1, 2]);
+    expect(shared.asked).toEqual([
+      { concurrency: 3, ratePerSecond: 2, burst: 2, leaseMs: 90_000 },
+      { concurrency: 3, ratePerSecond: 2, burst: 2, leaseMs: 90_000 },
+      { concurrency: 3, ratePerSecond: 2, burst: 2, leaseMs: 90_000 },
+    ]);
+    releases[0]?.();
+    releases[0]?.(); // a second release frees nothing more
+    await jest.advanceTimersByTimeAsync(0);
+    expect(shared.released).toBe(1);
+  });
+
+  it('waits as long as a refusal says, then asks again for the same waiter', async () => {
+    const shared = new ScriptedSharedLimits();
+    shared.answer(
+      { granted: false, reason: 'rate', retryInMs: 400 },
+      { granted: false, reason: 'busy', retryInMs: 25 },
+    );
+    const limiter = new TargetRateLimiter({ concurrency: 5, ratePerSecond: 100 }, shared);
+    const { granted } = contend(limiter, 'a', 2);
+    await jest.advanceTimersByTimeAsync(399);
+    expect(granted).toEqual([]);
+    expect(shared.asked).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(shared.asked).toHaveLength(2);
+    expect(granted).toEqual([]);
+    await jest.advanceTimersByTimeAsync(25);
+    expect(granted).toEqual([0, 1]);
+  });
+
+  it("takes a pause another process was told about, so this process's next jobs see it", async () => {
+    const shared = new ScriptedSharedLimits();
+    shared.answer({ granted: false, reason: 'paused', retryInMs: 3000 });
+    const limiter = new TargetRateLimiter({ concurrency: 5, ratePerSecond: 100 }, shared);
+    const { granted } = contend(limiter, 'a', 1);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(limiter.stats('a').pausedUntil).toBe(Date.now() + 3000);
+    await jest.advanceTimersByTimeAsync(2999);
+    expect(granted).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(granted).toEqual([0]);
+  });
+
+  it('tells the shared limits of a Retry-After pause', () => {
+    const shared = new ScriptedSharedLimits();
+    const limiter = new TargetRateLimiter({ concurrency: 5, ratePerSecond: 100 }, shared);
+    limiter.pauseUntil('a', Date.now() + 7000);
+    expect(shared.paused).toEqual([7000]);
+  });
+
+  it('frees a shared slot granted to a waiter that gave up meanwhile', async () => {
+    const shared = new ScriptedSharedLimits();
+    const limiter = new TargetRateLimiter({ concurrency: 5, ratePerSecond: 100 }, shared);
+    const controller = new AbortController();
+    const waiting = limiter.acquire('a', controller.signal);
+    controller.abort(); // before the shared limits answer
+    await expect(waiting).rejects.toThrow(LimiterAbortedError);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(shared.released).toBe(1);
+    expect(limiter.stats('a')).toEqual({ active: 0, waiting: 0, pausedUntil: 0 });
+  });
+
+  it('fails the first waiter when the shared limits do not answer, and asks again for the next', async () => {
+    const shared = new ScriptedSharedLimits();
+    shared.answer(new Error('Connection is closed.'));
+    const limiter = new TargetRateLimiter({ concurrency: 5, ratePerSecond: 100 }, shared);
+    const first = limiter.acquire('a');
+    const second = limiter.acquire('a');
+    await expect(first).rejects.toThrow(SharedLimitsUnavailableError);
+    await expect(first).rejects.toThrow('the shared target limits did not answer: Connection is closed.');
+    await expect(second).resolves.toEqual(expect.any(Function));
+    expect(shared.asked).toHaveLength(2);
   });
 });

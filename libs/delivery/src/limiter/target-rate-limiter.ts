@@ -1,3 +1,5 @@
+import { type SharedTargetLimits } from './shared-target-limits';
+
 /** Limits for one target. */
 export interface TargetLimits {
   /** Requests in flight at once. */
@@ -6,7 +8,15 @@ export interface TargetLimits {
   ratePerSecond: number;
   /** Requests that may start back to back after a quiet spell (bucket size). Default 1. */
   burst?: number;
+  /**
+   * With shared limits: how long a slot counts against the other processes when its holder dies
+   * before releasing it. Default 5 minutes.
+   */
+  slotLeaseMs?: number;
 }
+
+/** The lease of a shared slot whose target sets none. */
+export const DEFAULT_SLOT_LEASE_MS = 300_000;
 
 interface Waiter {
   resolve: (release: () => void) => void;
@@ -23,6 +33,8 @@ interface TargetState {
   pausedUntil: number;
   queue: Waiter[];
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** A shared slot is being asked for (one request at a time per target and process). */
+  admitting: boolean;
 }
 
 /** Thrown to a waiter when the limiter is closed or its signal aborts. */
@@ -33,22 +45,39 @@ export class LimiterAbortedError extends Error {
   }
 }
 
+/** Thrown to a waiter when the shared limits could not be asked (Redis did not answer). */
+export class SharedLimitsUnavailableError extends LimiterAbortedError {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'SharedLimitsUnavailableError';
+  }
+}
+
 /**
- * Per-target concurrency and rate limits inside one worker process: a FIFO queue, a token
- * bucket (`ratePerSecond`, `burst`) and a cap on requests in flight, plus {@link pauseUntil}
- * to hold every request to a target that answered 429/503 with Retry-After.
+ * Per-target concurrency and rate limits: a FIFO queue per target, a cap on requests in flight,
+ * a token bucket (`ratePerSecond`, `burst`), and {@link pauseUntil} to hold every request to a
+ * target that answered 429/503 with Retry-After.
+ *
+ * With `shared` limits (the worker's, in Redis) the cap, the rate and the pause hold for all
+ * worker processes together: each process queues its own requests and its first waiter asks the
+ * shared limits for a slot, waiting as long as they say. Without them (tests, scripts) the
+ * limits are this process's own.
  *
  * Why not BullMQ's limiter: it limits a whole queue (and `rateLimit()` pauses the whole
- * queue), while all targets share the deliver queue; per-group limits are BullMQ Pro only. So
- * the worker limits per target itself. The limits are per process: with N workers a target
- * sees up to N times the configured rate, which the configuration should account for.
+ * queue), while all targets share the deliver queue; per-group limits are BullMQ Pro only.
  */
 export class TargetRateLimiter {
   private readonly targets = new Map<string, TargetState>();
   private closed = false;
 
-  /** @param defaults limits of targets without their own ({@link setLimits}). */
-  constructor(private readonly defaults: TargetLimits) {
+  /**
+   * @param defaults limits of targets without their own ({@link setLimits}).
+   * @param shared limits kept across processes; without them, per process.
+   */
+  constructor(
+    private readonly defaults: TargetLimits,
+    private readonly shared?: SharedTargetLimits,
+  ) {
     checkLimits(defaults);
   }
 
@@ -98,10 +127,15 @@ export class TargetRateLimiter {
     }
   }
 
-  /** Starts no request to the target before `epochMs` (a provider's Retry-After). */
+  /**
+   * Starts no request to the target before `epochMs` (a provider's Retry-After), in any process
+   * when the limits are shared (best effort there: the others learn it from their own 429s if
+   * Redis does not answer).
+   */
   pauseUntil(targetId: string, epochMs: number): void {
     const state = this.state(targetId);
     if (epochMs > state.pausedUntil) state.pausedUntil = epochMs;
+    this.shared?.pause(targetId, epochMs - Date.now()).catch(() => undefined);
     this.pump(targetId, state);
   }
 
@@ -140,6 +174,7 @@ export class TargetRateLimiter {
         pausedUntil: 0,
         queue: [],
         timer: undefined,
+        admitting: false,
       };
       this.targets.set(targetId, state);
     }
@@ -156,27 +191,89 @@ export class TargetRateLimiter {
       this.refill(state, now);
       let waitMs = 0;
       if (now < state.pausedUntil) waitMs = state.pausedUntil - now;
-      else if (state.tokens < 1) waitMs = Math.ceil(((1 - state.tokens) * 1000) / state.limits.ratePerSecond);
+      else if (this.shared === undefined && state.tokens < 1)
+        waitMs = Math.ceil(((1 - state.tokens) * 1000) / state.limits.ratePerSecond);
       if (waitMs > 0) {
-        state.timer = setTimeout(() => {
-          state.timer = undefined;
-          this.pump(targetId, state);
-        }, waitMs);
+        this.retryLater(targetId, state, waitMs);
         return;
       }
-      const waiter = state.queue.shift();
-      if (waiter === undefined) return;
-      this.detach(waiter);
+      if (this.shared !== undefined) {
+        this.admitShared(this.shared, targetId, state);
+        return;
+      }
       state.tokens -= 1;
-      state.active += 1;
-      let released = false;
-      waiter.resolve(() => {
-        if (released) return;
-        released = true;
-        state.active -= 1;
-        this.pump(targetId, state);
-      });
+      this.grant(targetId, state, undefined);
     }
+  }
+
+  /** Hands the first waiter a slot; `sharedRelease` also frees its slot across processes. */
+  private grant(
+    targetId: string,
+    state: TargetState,
+    sharedRelease: (() => Promise<void>) | undefined,
+  ): void {
+    const waiter = state.queue.shift();
+    if (waiter === undefined) {
+      // It gave up while the shared slot was asked for: nobody holds the slot.
+      sharedRelease?.().catch(() => undefined);
+      return;
+    }
+    this.detach(waiter);
+    state.active += 1;
+    let released = false;
+    waiter.resolve(() => {
+      if (released) return;
+      released = true;
+      state.active -= 1;
+      // A lost release only keeps the slot until its lease ends.
+      sharedRelease?.().catch(() => undefined);
+      this.pump(targetId, state);
+    });
+  }
+
+  /** Asks the shared limits for a slot for the first waiter; on a refusal, asks again when told. */
+  private admitShared(shared: SharedTargetLimits, targetId: string, state: TargetState): void {
+    if (state.admitting) return;
+    state.admitting = true;
+    const { concurrency, ratePerSecond, burst, slotLeaseMs } = state.limits;
+    shared.acquire(targetId, { concurrency, ratePerSecond, burst, leaseMs: slotLeaseMs }).then(
+      (answer) => {
+        state.admitting = false;
+        if (this.closed) {
+          if (answer.granted) answer.release().catch(() => undefined);
+          return;
+        }
+        if (answer.granted) {
+          this.grant(targetId, state, answer.release);
+          this.pump(targetId, state);
+          return;
+        }
+        if (answer.reason === 'paused') {
+          state.pausedUntil = Math.max(state.pausedUntil, Date.now() + answer.retryInMs);
+        }
+        this.retryLater(targetId, state, Math.max(1, answer.retryInMs));
+      },
+      (error: unknown) => {
+        state.admitting = false;
+        const waiter = state.queue.shift();
+        if (waiter !== undefined) {
+          this.detach(waiter);
+          const detail = error instanceof Error ? error.message : String(error);
+          waiter.reject(
+            new SharedLimitsUnavailableError(`the shared target limits did not answer: ${detail}`),
+          );
+        }
+        this.pump(targetId, state);
+      },
+    );
+  }
+
+  private retryLater(targetId: string, state: TargetState, waitMs: number): void {
+    if (state.timer !== undefined) clearTimeout(state.timer);
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      this.pump(targetId, state);
+    }, waitMs);
   }
 
   private refill(state: TargetState, now: number): void {
@@ -193,7 +290,12 @@ export class TargetRateLimiter {
 }
 
 function withDefaults(limits: TargetLimits): Required<TargetLimits> {
-  return { concurrency: limits.concurrency, ratePerSecond: limits.ratePerSecond, burst: limits.burst ?? 1 };
+  return {
+    concurrency: limits.concurrency,
+    ratePerSecond: limits.ratePerSecond,
+    burst: limits.burst ?? 1,
+    slotLeaseMs: limits.slotLeaseMs ?? DEFAULT_SLOT_LEASE_MS,
+  };
 }
 
 function checkLimits(limits: TargetLimits): void {
@@ -205,5 +307,8 @@ function checkLimits(limits: TargetLimits): void {
   }
   if (limits.burst !== undefined && (!Number.isInteger(limits.burst) || limits.burst < 1)) {
     throw new RangeError('burst must be an integer >= 1');
+  }
+  if (limits.slotLeaseMs !== undefined && (!Number.isInteger(limits.slotLeaseMs) || limits.slotLeaseMs < 1)) {
+    throw new RangeError('slotLeaseMs must be an integer >= 1');
   }
 }
