@@ -102,6 +102,19 @@ export class DeliverProcessor extends WorkerHost {
         this.logger.debug({ ...ids, reason: outcome.reason, status: outcome.status }, 'delivery skipped');
         break;
       case 'throttled':
+        if (outcome.reason === 'limits_unavailable') {
+          // Every delivery waits while Redis refuses the shared limits: say so where operators look.
+          this.logger.warn(
+            {
+              ...ids,
+              reason: outcome.reason,
+              detail: outcome.detail,
+              retryAt: outcome.retryAt.toISOString(),
+            },
+            'delivery handed back: the shared target limits did not answer',
+          );
+          break;
+        }
         this.logger.debug(
           { ...ids, reason: outcome.reason, retryAt: outcome.retryAt.toISOString() },
           'delivery handed back',

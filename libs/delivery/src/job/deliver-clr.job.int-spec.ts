@@ -9,6 +9,7 @@ import {
   testConfig,
   type TargetConfigInput,
 } from './delivery-job.test-kit';
+import { type SharedTargetLimits } from '../limiter/shared-target-limits';
 import { createDeliveryServices, type DeliveryServices } from './delivery-services.factory';
 import { type DeliverySettings } from './delivery-settings';
 
@@ -239,6 +240,23 @@ describe('DeliverClrJob against the stand-in provider', () => {
     // Handed back untouched: no attempt spent, nothing posted.
     expect(await row(other.id)).toMatchObject({ status: 'pending', attempts: 0 });
     expect(bed.postsFor(otherName)).toEqual([0, 0]);
+  });
+
+  it('hands a job back, saying why, when the shared target limits answer with an error', async () => {
+    const config = await setUp();
+    const limits: SharedTargetLimits = {
+      acquire: () => Promise.reject(new Error("READONLY You can't write against a read only replica.")),
+      pause: () => Promise.resolve(),
+    };
+    const job = createDeliveryServices({ store: bed.store, config, queue, sharedLimits: limits }).job;
+    const [name, delivery] = await pendingDelivery();
+    expect(await job.handle({ deliveryId: delivery.id })).toMatchObject({
+      kind: 'throttled',
+      reason: 'limits_unavailable',
+      detail: expect.stringContaining('READONLY') as string,
+    });
+    expect(await row(delivery.id)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(bed.postsFor(name)).toEqual([0, 0]);
   });
 
   it('posts only the newer of two versions queued before delivery', async () => {

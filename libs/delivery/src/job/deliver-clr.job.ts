@@ -2,7 +2,11 @@ import { type PostClrPayload } from '@app/clr';
 import { type DeliveryEntity, type DeliveryTargetEntity, type StoreRepositories } from '@app/store';
 import { DeliveryError } from '../errors/delivery-error';
 import { type HttpClientOptions } from '../http/http-client-options';
-import { LimiterAbortedError, type TargetRateLimiter } from '../limiter/target-rate-limiter';
+import {
+  LimiterAbortedError,
+  SharedLimitsUnavailableError,
+  type TargetRateLimiter,
+} from '../limiter/target-rate-limiter';
 import { type ClientCredentials, type OAuthTokenClient } from '../oauth/oauth-token.client';
 import { type PostClrOutcome } from '../post-clr/post-clr-outcome';
 import { PostClrClient } from '../post-clr/post-clr.client';
@@ -108,6 +112,8 @@ export class DeliverClrJob {
         const signal = outerSignal === undefined ? timeout : AbortSignal.any([timeout, outerSignal]);
         release = await this.limiter.acquire(target.id, signal);
       } catch (error) {
+        if (error instanceof SharedLimitsUnavailableError)
+          return this.throttled(deliveryId, 'limits_unavailable', error.message);
         if (error instanceof LimiterAbortedError) return this.throttled(deliveryId, 'target_busy');
         throw error;
       }
@@ -376,23 +382,24 @@ export class DeliverClrJob {
 
   private throttled(
     deliveryId: string,
-    reason: 'target_busy' | 'older_version_in_flight',
+    reason: 'target_busy' | 'older_version_in_flight' | 'limits_unavailable',
+    detail?: string,
   ): DeliverClrOutcome {
     return {
       kind: 'throttled',
       deliveryId,
       retryAt: new Date(this.now().getTime() + this.settings.throttleDelayMs),
       reason,
+      ...(detail !== undefined ? { detail } : {}),
     };
   }
 
   private applyLimits(target: DeliveryTargetEntity): void {
-    const key = `${target.concurrency}/${target.ratePerSecond}/${target.timeoutMs}`;
+    const key = `${target.concurrency}/${target.ratePerSecond}`;
     if (this.limits.get(target.id) === key) return;
     this.limiter.setLimits(target.id, {
       concurrency: target.concurrency,
       ratePerSecond: target.ratePerSecond,
-      slotLeaseMs: slotLeaseMs(target.timeoutMs),
     });
     this.limits.set(target.id, key);
   }
@@ -442,13 +449,4 @@ function credentialFailure(error: unknown): PostClrOutcome {
     ...(error.details.oauthError !== undefined ? { oauthError: error.details.oauthError } : {}),
     tokenRefreshed: false,
   };
-}
-
-/**
- * How long a shared slot of the target counts when its process dies holding it: longer than a
- * delivery can hold it (token, post, refresh and post again, registration, token and post: at
- * most eight requests, each bounded by the target's timeout), so a live holder never loses it.
- */
-export function slotLeaseMs(timeoutMs: number): number {
-  return 8 * timeoutMs + 60_000;
 }

@@ -219,4 +219,53 @@ describe('TargetRateLimiter with shared limits', () => {
     await expect(second).resolves.toEqual(expect.any(Function));
     expect(shared.asked).toHaveLength(2);
   });
+
+  /** Shared limits whose first answer (a grant) comes when `answer()` is called. */
+  function slowSharedLimits() {
+    let answer: () => void = () => undefined;
+    let released = 0;
+    const shared: SharedTargetLimits = {
+      acquire: () =>
+        new Promise<SharedSlot>((resolve) => {
+          answer = () =>
+            resolve({
+              granted: true,
+              release: () => {
+                released += 1;
+                return Promise.resolve();
+              },
+            });
+        }),
+      pause: () => Promise.resolve(),
+    };
+    return { shared, answer: () => answer(), released: () => released };
+  }
+
+  it('does not use a slot granted after this process learnt of a pause; asks again once it ends', async () => {
+    const slow = slowSharedLimits();
+    const limiter = new TargetRateLimiter({ concurrency: 5, ratePerSecond: 100 }, slow.shared);
+    const { granted } = contend(limiter, 'a', 1);
+    await jest.advanceTimersByTimeAsync(0);
+    limiter.pauseUntil('a', Date.now() + 2000); // a 429 while the slot was being asked for
+    slow.answer();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(granted).toEqual([]);
+    expect(slow.released()).toBe(1);
+    await jest.advanceTimersByTimeAsync(2000);
+    slow.answer();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(granted).toEqual([0]);
+  });
+
+  it('frees a slot granted after the limiter closed', async () => {
+    const slow = slowSharedLimits();
+    const limiter = new TargetRateLimiter({ concurrency: 5, ratePerSecond: 100 }, slow.shared);
+    const waiting = limiter.acquire('a');
+    await jest.advanceTimersByTimeAsync(0);
+    limiter.close();
+    await expect(waiting).rejects.toThrow('limiter closed');
+    slow.answer();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(slow.released()).toBe(1);
+  });
 });

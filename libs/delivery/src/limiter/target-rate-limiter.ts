@@ -9,14 +9,14 @@ export interface TargetLimits {
   /** Requests that may start back to back after a quiet spell (bucket size). Default 1. */
   burst?: number;
   /**
-   * With shared limits: how long a slot counts against the other processes when its holder dies
-   * before releasing it. Default 5 minutes.
+   * With shared limits: how long the slot of a process that died holding it stays taken (a live
+   * holder renews it every third of this). Default 1 minute.
    */
   slotLeaseMs?: number;
 }
 
 /** The lease of a shared slot whose target sets none. */
-export const DEFAULT_SLOT_LEASE_MS = 300_000;
+export const DEFAULT_SLOT_LEASE_MS = 60_000;
 
 interface Waiter {
   resolve: (release: () => void) => void;
@@ -241,6 +241,12 @@ export class TargetRateLimiter {
         state.admitting = false;
         if (this.closed) {
           if (answer.granted) answer.release().catch(() => undefined);
+          return;
+        }
+        if (answer.granted && Date.now() < state.pausedUntil) {
+          // A 429 here paused the target while the slot was asked for: not now after all.
+          answer.release().catch(() => undefined);
+          this.retryLater(targetId, state, state.pausedUntil - Date.now());
           return;
         }
         if (answer.granted) {

@@ -41,14 +41,17 @@ export type DeliverClrOutcome = DeliverClrOutcomeKind & {
 export type DeliverClrOutcomeKind =
   | { kind: 'skipped'; deliveryId: string; reason: SkipReason; status?: DeliveryStatus }
   /**
-   * Not claimed: the target is paused (Retry-After), its slots stayed busy, or an older version
-   * of the same CLR is being sent to it right now. Run the same job again at `retryAt`.
+   * Not claimed: the target is paused (Retry-After), its slots stayed busy, an older version of
+   * the same CLR is being sent to it right now, or the limits shared by the worker processes
+   * could not be asked (Redis answered with an error, in `detail`). Run the same job again at
+   * `retryAt`.
    */
   | {
       kind: 'throttled';
       deliveryId: string;
       retryAt: Date;
-      reason: 'target_paused' | 'target_busy' | 'older_version_in_flight';
+      reason: 'target_paused' | 'target_busy' | 'older_version_in_flight' | 'limits_unavailable';
+      detail?: string;
     }
   | { kind: 'superseded'; deliveryId: string; byDeliveryId: string; recorded: boolean }
   | {
