@@ -44,8 +44,8 @@ export interface SharedLimitsRedis {
 /** How long a process waits before asking again for a slot when all are taken. */
 export const BUSY_RETRY_MS = 25;
 
-/** How long a process refused for lack of a slot has the next free one kept for it. */
-const CLAIM_MS = 8 * BUSY_RETRY_MS;
+/** How long a process that stopped asking keeps its place in a busy target's line. */
+const LINE_MS = 8 * BUSY_RETRY_MS;
 
 /** Redis's clock in ms, to the microsecond (processes on different hosts agree on it). */
 const NOW = `
@@ -63,36 +63,52 @@ if latest[2] then redis.call('PEXPIRE', leases, math.ceil(tonumber(latest[2]) - 
 `;
 
 /*
- * KEYS: pause, active (slot tokens by lease end), tat (the rate's theoretical arrival time),
- * claim (the process waiting longest for a slot). ARGV: token, concurrency, ratePerSecond, burst,
- * leaseMs, the asking process.
- * Slots: when all are taken, the first process refused claims the next free one (for CLAIM_MS,
- * renewed while it keeps asking), so a process that releases and asks again at once cannot keep
- * a busy target's slots from the others.
+ * KEYS: pause, active (slot tokens by lease end), tat (the rate's theoretical arrival time), line
+ * (processes waiting for a slot, by when they were first refused), seen (the same processes, by
+ * when they last asked). ARGV: token, concurrency, ratePerSecond, burst, leaseMs, the asking
+ * process.
+ * Idempotent on the token: a script that ran but whose answer was lost (ioredis sends it again
+ * after a reconnect) grants the same slot again instead of leaving it taken by nobody.
+ * Slots: a process refused for want of one joins the line; free slots go to the line's first
+ * processes, in order, and a process not in it only gets one no one in the line is owed. So a
+ * process with a backlog, which asks again the moment it releases a slot, cannot keep a busy
+ * target's slots from the others. A process that stopped asking leaves the line after LINE_MS.
  * Rate: GCRA; each request moves the arrival time on by 1/rate, and one may start while it is at
  * most `burst - 1` intervals ahead of now.
  * Returns {0, 0} granted, {1, ms} paused, {2, ms} rate spent, {3, 0} no slot free for it.
  */
 const ACQUIRE = `${NOW}
-local leases = KEYS[2]
+local leases, line, seen, me = KEYS[2], KEYS[4], KEYS[5], ARGV[6]
+if redis.call('ZSCORE', leases, ARGV[1]) then return {0, 0} end
 local paused = redis.call('PTTL', KEYS[1])
 if paused > 0 then return {1, paused} end
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-local claim = redis.call('GET', KEYS[4])
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then
-  if not claim or claim == ARGV[6] then redis.call('SET', KEYS[4], ARGV[6], 'PX', ${CLAIM_MS}) end
+redis.call('ZREMRANGEBYSCORE', leases, '-inf', now)
+for _, gone in ipairs(redis.call('ZRANGEBYSCORE', seen, '-inf', now - ${LINE_MS})) do
+  redis.call('ZREM', line, gone)
+  redis.call('ZREM', seen, gone)
+end
+local free = tonumber(ARGV[2]) - redis.call('ZCARD', leases)
+local ahead = redis.call('ZRANK', line, me) or redis.call('ZCARD', line)
+if ahead >= free then
+  redis.call('ZADD', line, 'NX', now, me)
+  redis.call('ZADD', seen, now, me)
+  redis.call('PEXPIRE', line, ${LINE_MS + 1000})
+  redis.call('PEXPIRE', seen, ${LINE_MS + 1000})
   return {3, 0}
 end
-if claim and claim ~= ARGV[6] then return {3, 0} end
 local interval = 1000 / tonumber(ARGV[3])
 local tat = tonumber(redis.call('GET', KEYS[3]) or '0')
 if tat < now then tat = now end
 local wait = tat - now - (tonumber(ARGV[4]) - 1) * interval
-if wait > 0 then return {2, math.ceil(wait)} end
+if wait > 0 then
+  redis.call('ZADD', seen, 'XX', now, me)
+  return {2, math.ceil(wait)}
+end
 tat = tat + interval
 redis.call('SET', KEYS[3], string.format('%.3f', tat), 'PX', math.ceil(tat - now) + 1000)
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[5]), ARGV[1])
-if claim then redis.call('DEL', KEYS[4]) end
+redis.call('ZADD', leases, now + tonumber(ARGV[5]), ARGV[1])
+redis.call('ZREM', line, me)
+redis.call('ZREM', seen, me)
 ${KEEP_LEASES}
 return {0, 0}
 `;
@@ -123,7 +139,7 @@ const REASONS = { 1: 'paused', 2: 'rate', 3: 'busy' } as const;
  * `{prefix}:target-limits:{id}:*` (one hash slot per target).
  */
 export class RedisSharedTargetLimits implements SharedTargetLimits {
-  /** This process, for its claim on a busy target's next free slot. */
+  /** This process, for its place in a busy target's line. */
   private readonly processId = randomUUID();
 
   constructor(
@@ -137,11 +153,12 @@ export class RedisSharedTargetLimits implements SharedTargetLimits {
     const token = randomUUID();
     const answer = await redis.eval(
       ACQUIRE,
-      4,
+      5,
       keys.pause,
       keys.active,
       keys.tat,
-      keys.claim,
+      keys.line,
+      keys.seen,
       token,
       limits.concurrency,
       limits.ratePerSecond,
@@ -182,13 +199,14 @@ export class RedisSharedTargetLimits implements SharedTargetLimits {
     };
   }
 
-  private keys(targetId: string): { pause: string; active: string; tat: string; claim: string } {
+  private keys(targetId: string): { pause: string; active: string; tat: string; line: string; seen: string } {
     const base = `${this.prefix}:target-limits:{${targetId}}`;
     return {
       pause: `${base}:pause`,
       active: `${base}:active`,
       tat: `${base}:tat`,
-      claim: `${base}:claim`,
+      line: `${base}:line`,
+      seen: `${base}:line-seen`,
     };
   }
 }

@@ -4,7 +4,7 @@ import { type SharedTargetLimits } from './shared-target-limits';
 export interface TargetLimits {
   /** Requests in flight at once. */
   concurrency: number;
-  /** Sustained requests per second (token bucket refill rate). */
+  /** Sustained requests per second (this process's token bucket, or the shared limits' GCRA). */
   ratePerSecond: number;
   /** Requests that may start back to back after a quiet spell (bucket size). Default 1. */
   burst?: number;
