@@ -166,6 +166,59 @@ describe('HttpKeyResolver', () => {
     );
   });
 
+  it('reuses a document while its Cache-Control says it is fresh, and fetches it again after', async () => {
+    let revoked = ['urn:a'];
+    handler = (path, _headers, respond) =>
+      path.startsWith('/keys/')
+        ? respond(200, JSON.stringify(keyDoc(`${base}${path}`)), { 'cache-control': 'public, max-age=86400' })
+        : respond(
+            200,
+            JSON.stringify(
+              buildRevocationList({ url: `${base}${path}`, issuerId: 'urn:i', revokedIds: revoked }),
+            ),
+            { 'cache-control': 'public, max-age=1' },
+          );
+    const resolver = new HttpKeyResolver();
+    await resolver.getKey(`${base}/keys/k1`);
+    await resolver.getKey(`${base}/keys/k1`);
+    await resolver.getRevocationList(`${base}/revocations/k1`);
+    revoked = ['urn:a', 'urn:b'];
+    const within = await resolver.getRevocationList(`${base}/revocations/k1`);
+    expect(seen).toHaveLength(2);
+    expect(within.revokedAssertions).toEqual(['urn:a']);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const after = await resolver.getRevocationList(`${base}/revocations/k1`);
+    expect(after.revokedAssertions).toEqual(['urn:a', 'urn:b']);
+    expect(seen).toHaveLength(3);
+  });
+
+  it.each([
+    ['no caching headers', {}],
+    ['no-store', { 'cache-control': 'no-store' }],
+    ['no-cache', { 'cache-control': 'public, max-age=600, no-cache' }],
+  ])('fetches every time a document with %s', async (_name, headers: Record<string, string>) => {
+    handler = (path, _headers, respond) => respond(200, JSON.stringify(keyDoc(`${base}${path}`)), headers);
+    const resolver = new HttpKeyResolver();
+    await resolver.getKey(`${base}/keys/k2`);
+    await resolver.getKey(`${base}/keys/k2`);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('keeps no error answers and nothing when its cache is off', async () => {
+    let status = 503;
+    handler = (path, _headers, respond) =>
+      respond(status, JSON.stringify(keyDoc(`${base}${path}`)), { 'cache-control': 'max-age=600' });
+    const resolver = new HttpKeyResolver();
+    expect(await failure(resolver.getKey(`${base}/keys/k3`))).toMatch(/^unavailable/);
+    status = 200;
+    await resolver.getKey(`${base}/keys/k3`);
+    expect(seen).toHaveLength(2);
+    const uncached = new HttpKeyResolver({ cache: false });
+    await uncached.getKey(`${base}/keys/k3`);
+    await uncached.getKey(`${base}/keys/k3`);
+    expect(seen).toHaveLength(4);
+  });
+
   it('fetches profiles only when asked to', async () => {
     const profile = { id: `${base}/profiles/i`, type: 'Profile' };
     handler = (_path, _headers, respond) => respond(200, JSON.stringify(profile));

@@ -1,4 +1,5 @@
 import { CLR_MEDIA_TYPE, type CryptographicKey, type Profile, type RevocationList } from '../model';
+import { HttpDocumentCache } from './http-document.cache';
 import {
   KeyResolutionError,
   readCryptographicKeyDocument,
@@ -22,11 +23,20 @@ export interface HttpKeyResolverOptions {
   allowInsecureHttp?: boolean;
   /** Also fetch issuer Profiles by id (`getProfile`) for the key linkage check. Default false. */
   resolveProfiles?: boolean;
+  /**
+   * Documents kept between verifications while their `Cache-Control` says they are fresh (a
+   * publisher's keys for a day, its revocation lists for a minute, say). Default: a cache of
+   * this resolver's own; `false` fetches every time.
+   */
+  cache?: HttpDocumentCache | false;
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
 }
 
-/** Fetches key, revocation list and (optionally) Profile documents over HTTPS. */
+/**
+ * Fetches key, revocation list and (optionally) Profile documents over HTTPS, reusing a document
+ * while its server's caching headers allow.
+ */
 export class HttpKeyResolver implements KeyResolver {
   private readonly timeoutMs: number;
   private readonly maxKeyBytes: number;
@@ -34,6 +44,7 @@ export class HttpKeyResolver implements KeyResolver {
   private readonly maxRedirects: number;
   private readonly allowInsecureHttp: boolean;
   private readonly fetchImpl: typeof fetch;
+  private readonly cache: HttpDocumentCache | undefined;
   readonly getProfile?: (id: string) => Promise<Profile | undefined>;
 
   constructor(options: HttpKeyResolverOptions = {}) {
@@ -43,6 +54,7 @@ export class HttpKeyResolver implements KeyResolver {
     this.maxRedirects = options.maxRedirects ?? 3;
     this.allowInsecureHttp = options.allowInsecureHttp ?? false;
     this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.cache = options.cache === false ? undefined : (options.cache ?? new HttpDocumentCache());
     if (options.resolveProfiles === true) {
       this.getProfile = (id) => this.fetchProfile(id);
     }
@@ -69,13 +81,16 @@ export class HttpKeyResolver implements KeyResolver {
   }
 
   private async fetchJson(url: string, maxBytes: number): Promise<unknown> {
-    const signal = AbortSignal.timeout(this.timeoutMs);
     let current = this.checkUrl(url, url);
+    const headers = { accept: `${CLR_MEDIA_TYPE}, application/json;q=0.9` };
+    const cached = this.cache?.get(url, headers);
+    if (cached !== undefined) return JSON.parse(cached) as unknown;
+    const signal = AbortSignal.timeout(this.timeoutMs);
     try {
       for (let redirects = 0; ; redirects += 1) {
         const response = await this.fetchImpl(current, {
           method: 'GET',
-          headers: { accept: `${CLR_MEDIA_TYPE}, application/json;q=0.9` },
+          headers,
           redirect: 'manual',
           signal,
         });
@@ -105,11 +120,14 @@ export class HttpKeyResolver implements KeyResolver {
           );
         }
         const text = await readLimited(response, maxBytes, url);
+        let document: unknown;
         try {
-          return JSON.parse(text) as unknown;
+          document = JSON.parse(text) as unknown;
         } catch {
           throw new KeyResolutionError('invalid-document', url, `response from ${url} is not JSON`);
         }
+        this.cache?.put(url, headers, response, text);
+        return document;
       }
     } catch (error) {
       if (error instanceof KeyResolutionError) throw error;
