@@ -7,17 +7,21 @@ export interface HttpDocumentCacheOptions {
   maxChars?: number;
 }
 
+/** How a response to a GET may be reused: from its headers, as they arrived. */
+export type CacheDecision = CachePolicy;
+
 interface Entry {
   policy: CachePolicy;
   text: string;
+  storedAt: number;
 }
 
 /**
- * The documents a verifier fetched, kept as long as their server's `Cache-Control` (or
- * `Expires`) says they stay fresh, as a private HTTP cache does (RFC 9111, through
- * http-cache-semantics): a key published with `max-age=86400` is fetched once a day, a revocation
- * list with `max-age=60` at most once a minute, and anything marked `no-store`, `no-cache` or
- * without freshness every time. Least recently used entries leave first.
+ * The documents a verifier fetched, reused while their server's `Cache-Control: max-age` (or
+ * `Expires`) keeps them fresh, as a private HTTP cache does (RFC 9111, through
+ * http-cache-semantics). Only explicit freshness counts: nothing is guessed from `Last-Modified`
+ * or `immutable`, and `no-store`, `no-cache`, `must-revalidate` and answers without
+ * freshness are fetched every time. Least recently used entries leave first.
  */
 export class HttpDocumentCache {
   private readonly entries = new Map<string, Entry>();
@@ -30,12 +34,18 @@ export class HttpDocumentCache {
     this.maxChars = options.maxChars ?? 64 * 1024 * 1024;
   }
 
-  /** The text of a fresh response to this GET, or undefined. */
-  get(url: string, requestHeaders: Record<string, string>): string | undefined {
+  /**
+   * The text of a fresh response to this GET, or undefined. `maxAgeMs` caps how long any answer
+   * is reused, whatever its headers allow.
+   */
+  get(url: string, requestHeaders: Record<string, string>, maxAgeMs = Infinity): string | undefined {
     const entry = this.entries.get(url);
     if (entry === undefined) return undefined;
     this.entries.delete(url);
-    if (!entry.policy.satisfiesWithoutRevalidation(request(url, requestHeaders))) {
+    if (
+      Date.now() - entry.storedAt > maxAgeMs ||
+      !entry.policy.satisfiesWithoutRevalidation(request(url, requestHeaders))
+    ) {
       this.chars -= entry.text.length;
       return undefined;
     }
@@ -43,21 +53,32 @@ export class HttpDocumentCache {
     return entry.text;
   }
 
-  /** Keeps a 200 answer to this GET if its headers allow it to be reused. */
-  put(url: string, requestHeaders: Record<string, string>, response: Response, text: string): void {
+  /**
+   * How a response may be reused, read when its headers arrive (freshness counts from then, not
+   * from when the body was read), or undefined when it may not be.
+   */
+  decide(url: string, requestHeaders: Record<string, string>, response: Response): CacheDecision | undefined {
+    if (response.status !== 200) return undefined;
     const policy = new CachePolicy(
       request(url, requestHeaders),
       { status: response.status, headers: Object.fromEntries(response.headers) },
-      { shared: false },
+      { shared: false, cacheHeuristic: 0, immutableMinTimeToLive: 0 },
     );
-    if (response.status !== 200 || !policy.storable() || policy.timeToLive() <= 0) return;
+    // Only what a later request could be served from without asking the server again.
+    return policy.storable() && policy.satisfiesWithoutRevalidation(request(url, requestHeaders))
+      ? policy
+      : undefined;
+  }
+
+  /** Keeps a document's text under its URL, with the decision {@link decide} made for it. */
+  put(url: string, decision: CacheDecision, text: string): void {
     if (text.length > this.maxChars) return;
     const previous = this.entries.get(url);
     if (previous !== undefined) {
       this.entries.delete(url);
       this.chars -= previous.text.length;
     }
-    this.entries.set(url, { policy, text });
+    this.entries.set(url, { policy: decision, text, storedAt: Date.now() });
     this.chars += text.length;
     for (const [oldest, entry] of this.entries) {
       if (this.entries.size <= this.maxEntries && this.chars <= this.maxChars) break;

@@ -204,6 +204,48 @@ describe('HttpKeyResolver', () => {
     expect(seen).toHaveLength(2);
   });
 
+  it("keeps no answer that came through a redirect (its lifetime is the redirect's too)", async () => {
+    handler = (path, _headers, respond) =>
+      path === '/moved/k4'
+        ? respond(302, '', { location: `${base}/keys/k4-v2`, 'cache-control': 'no-store' })
+        : respond(200, JSON.stringify(keyDoc(`${base}/moved/k4`)), { 'cache-control': 'max-age=600' });
+    const resolver = new HttpKeyResolver();
+    await resolver.getKey(`${base}/moved/k4`);
+    await resolver.getKey(`${base}/moved/k4`);
+    expect(seen).toHaveLength(4);
+  });
+
+  it("serves a kept document only within the asking kind's size limit", async () => {
+    handler = (path, _headers, respond) =>
+      respond(
+        200,
+        JSON.stringify(
+          buildRevocationList({ url: `${base}${path}`, issuerId: 'urn:i', revokedIds: ['urn:a'] }),
+        ),
+        { 'cache-control': 'max-age=600' },
+      );
+    const resolver = new HttpKeyResolver({ maxKeyBytes: 100 });
+    await resolver.getRevocationList(`${base}/docs/d1`);
+    expect(await failure(resolver.getKey(`${base}/docs/d1`))).toMatch(/^too-large/);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('reuses a revocation list for at most its longest age, however long its headers allow', async () => {
+    handler = (path, _headers, respond) =>
+      respond(
+        200,
+        JSON.stringify(buildRevocationList({ url: `${base}${path}`, issuerId: 'urn:i', revokedIds: [] })),
+        { 'cache-control': 'max-age=31536000' },
+      );
+    const resolver = new HttpKeyResolver({ maxRevocationListAgeMs: 300 });
+    await resolver.getRevocationList(`${base}/revocations/k5`);
+    await resolver.getRevocationList(`${base}/revocations/k5`);
+    expect(seen).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await resolver.getRevocationList(`${base}/revocations/k5`);
+    expect(seen).toHaveLength(2);
+  });
+
   it('keeps no error answers and nothing when its cache is off', async () => {
     let status = 503;
     handler = (path, _headers, respond) =>

@@ -24,11 +24,17 @@ export interface HttpKeyResolverOptions {
   /** Also fetch issuer Profiles by id (`getProfile`) for the key linkage check. Default false. */
   resolveProfiles?: boolean;
   /**
-   * Documents kept between verifications while their `Cache-Control` says they are fresh (a
-   * publisher's keys for a day, its revocation lists for a minute, say). Default: a cache of
-   * this resolver's own; `false` fetches every time.
+   * Documents kept between verifications while their `Cache-Control` (or `Expires`) says they
+   * are fresh: this publisher's api sends a day for keys, a minute for revocation lists. Default:
+   * a cache of this resolver's own; `false` fetches every time. Resolvers sharing one cache
+   * should share their options too (a document is kept under the URL it was asked for).
    */
   cache?: HttpDocumentCache | false;
+  /**
+   * Longest a revocation list is reused, whatever its headers allow (a revocation must not stay
+   * hidden for long). Default 5 minutes.
+   */
+  maxRevocationListAgeMs?: number;
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
 }
@@ -45,6 +51,7 @@ export class HttpKeyResolver implements KeyResolver {
   private readonly allowInsecureHttp: boolean;
   private readonly fetchImpl: typeof fetch;
   private readonly cache: HttpDocumentCache | undefined;
+  private readonly maxRevocationListAgeMs: number;
   readonly getProfile?: (id: string) => Promise<Profile | undefined>;
 
   constructor(options: HttpKeyResolverOptions = {}) {
@@ -55,6 +62,7 @@ export class HttpKeyResolver implements KeyResolver {
     this.allowInsecureHttp = options.allowInsecureHttp ?? false;
     this.fetchImpl = options.fetch ?? globalThis.fetch;
     this.cache = options.cache === false ? undefined : (options.cache ?? new HttpDocumentCache());
+    this.maxRevocationListAgeMs = options.maxRevocationListAgeMs ?? 300_000;
     if (options.resolveProfiles === true) {
       this.getProfile = (id) => this.fetchProfile(id);
     }
@@ -65,7 +73,10 @@ export class HttpKeyResolver implements KeyResolver {
   }
 
   async getRevocationList(url: string): Promise<RevocationList> {
-    return readRevocationListDocument(await this.fetchJson(url, this.maxDocumentBytes), url);
+    return readRevocationListDocument(
+      await this.fetchJson(url, this.maxDocumentBytes, this.maxRevocationListAgeMs),
+      url,
+    );
   }
 
   private async fetchProfile(id: string): Promise<Profile | undefined> {
@@ -80,11 +91,14 @@ export class HttpKeyResolver implements KeyResolver {
     return profile;
   }
 
-  private async fetchJson(url: string, maxBytes: number): Promise<unknown> {
+  /** The JSON at `url`; a cached copy is reused while fresh, for at most `maxAgeMs`. */
+  private async fetchJson(url: string, maxBytes: number, maxAgeMs = Infinity): Promise<unknown> {
     let current = this.checkUrl(url, url);
     const headers = { accept: `${CLR_MEDIA_TYPE}, application/json;q=0.9` };
-    const cached = this.cache?.get(url, headers);
-    if (cached !== undefined) return JSON.parse(cached) as unknown;
+    const cached = this.cache?.get(url, headers, maxAgeMs);
+    // Kept by another kind of request for the same URL, perhaps under a larger limit.
+    if (cached !== undefined && Buffer.byteLength(cached, 'utf8') <= maxBytes)
+      return JSON.parse(cached) as unknown;
     const signal = AbortSignal.timeout(this.timeoutMs);
     try {
       for (let redirects = 0; ; redirects += 1) {
@@ -119,6 +133,8 @@ export class HttpKeyResolver implements KeyResolver {
             `HTTP ${response.status} fetching ${url}`,
           );
         }
+        // Only an answer from the URL asked for: a redirect's own lifetime is not known here.
+        const decision = redirects === 0 ? this.cache?.decide(url, headers, response) : undefined;
         const text = await readLimited(response, maxBytes, url);
         let document: unknown;
         try {
@@ -126,7 +142,7 @@ export class HttpKeyResolver implements KeyResolver {
         } catch {
           throw new KeyResolutionError('invalid-document', url, `response from ${url} is not JSON`);
         }
-        this.cache?.put(url, headers, response, text);
+        if (decision !== undefined) this.cache?.put(url, decision, text);
         return document;
       }
     } catch (error) {
