@@ -44,6 +44,10 @@ describe('HttpKeyResolver', () => {
       publicKeyPem: readTestPem('test-issuer-rsa2048', 'public'),
     });
 
+  /** A revocation list published at `path` of the test server, as JSON. */
+  const listJson = (path: string, revokedIds: string[]) =>
+    JSON.stringify(buildRevocationList({ url: `${base}${path}`, issuerId: 'urn:i', revokedIds }));
+
   async function failure(promise: Promise<unknown>): Promise<string> {
     try {
       await promise;
@@ -63,13 +67,7 @@ describe('HttpKeyResolver', () => {
   });
 
   it('fetches a revocation list', async () => {
-    handler = (path, _headers, respond) =>
-      respond(
-        200,
-        JSON.stringify(
-          buildRevocationList({ url: `${base}${path}`, issuerId: 'urn:i', revokedIds: ['urn:a'] }),
-        ),
-      );
+    handler = (path, _headers, respond) => respond(200, listJson(path, ['urn:a']));
     await expect(new HttpKeyResolver().getRevocationList(`${base}/revocations/k1`)).resolves.toMatchObject({
       revokedAssertions: ['urn:a'],
     });
@@ -171,13 +169,7 @@ describe('HttpKeyResolver', () => {
     handler = (path, _headers, respond) =>
       path.startsWith('/keys/')
         ? respond(200, JSON.stringify(keyDoc(`${base}${path}`)), { 'cache-control': 'public, max-age=86400' })
-        : respond(
-            200,
-            JSON.stringify(
-              buildRevocationList({ url: `${base}${path}`, issuerId: 'urn:i', revokedIds: revoked }),
-            ),
-            { 'cache-control': 'public, max-age=1' },
-          );
+        : respond(200, listJson(path, revoked), { 'cache-control': 'public, max-age=1' });
     const resolver = new HttpKeyResolver();
     await resolver.getKey(`${base}/keys/k1`);
     await resolver.getKey(`${base}/keys/k1`);
@@ -217,13 +209,7 @@ describe('HttpKeyResolver', () => {
 
   it("serves a kept document only within the asking kind's size limit", async () => {
     handler = (path, _headers, respond) =>
-      respond(
-        200,
-        JSON.stringify(
-          buildRevocationList({ url: `${base}${path}`, issuerId: 'urn:i', revokedIds: ['urn:a'] }),
-        ),
-        { 'cache-control': 'max-age=600' },
-      );
+      respond(200, listJson(path, ['urn:a']), { 'cache-control': 'max-age=600' });
     const resolver = new HttpKeyResolver({ maxKeyBytes: 100 });
     await resolver.getRevocationList(`${base}/docs/d1`);
     expect(await failure(resolver.getKey(`${base}/docs/d1`))).toMatch(/^too-large/);
@@ -232,11 +218,7 @@ describe('HttpKeyResolver', () => {
 
   it('reuses a revocation list for at most its longest age, however long its headers allow', async () => {
     handler = (path, _headers, respond) =>
-      respond(
-        200,
-        JSON.stringify(buildRevocationList({ url: `${base}${path}`, issuerId: 'urn:i', revokedIds: [] })),
-        { 'cache-control': 'max-age=31536000' },
-      );
+      respond(200, listJson(path, []), { 'cache-control': 'max-age=31536000' });
     const resolver = new HttpKeyResolver({ maxRevocationListAgeMs: 300 });
     await resolver.getRevocationList(`${base}/revocations/k5`);
     await resolver.getRevocationList(`${base}/revocations/k5`);
