@@ -59,15 +59,14 @@ export class HttpDocumentCache {
    */
   decide(url: string, requestHeaders: Record<string, string>, response: Response): CacheDecision | undefined {
     if (response.status !== 200) return undefined;
+    const asked = request(url, requestHeaders);
     const policy = new CachePolicy(
-      request(url, requestHeaders),
+      asked,
       { status: response.status, headers: Object.fromEntries(response.headers) },
       { shared: false, cacheHeuristic: 0, immutableMinTimeToLive: 0 },
     );
     // Only what a later request could be served from without asking the server again.
-    return policy.storable() && policy.satisfiesWithoutRevalidation(request(url, requestHeaders))
-      ? policy
-      : undefined;
+    return policy.storable() && policy.satisfiesWithoutRevalidation(asked) ? policy : undefined;
   }
 
   /** Keeps a document's text under its URL, with the decision {@link decide} made for it. */

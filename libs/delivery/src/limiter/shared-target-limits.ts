@@ -78,9 +78,10 @@ if latest[2] then redis.call('PEXPIRE', leases, math.ceil(tonumber(latest[2]) - 
  * Returns {0, 0} granted, {1, ms} paused, {2, ms} rate spent, {3, 0} no slot free for it.
  */
 const ACQUIRE = `${NOW}
-local leases, line, seen, me = KEYS[2], KEYS[4], KEYS[5], ARGV[6]
-if redis.call('ZSCORE', leases, ARGV[1]) then return {0, 0} end
-local paused = redis.call('PTTL', KEYS[1])
+local pause, leases, tat_key, line, seen = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local token, me = ARGV[1], ARGV[6]
+if redis.call('ZSCORE', leases, token) then return {0, 0} end
+local paused = redis.call('PTTL', pause)
 if paused > 0 then return {1, paused} end
 redis.call('ZREMRANGEBYSCORE', leases, '-inf', now)
 for _, gone in ipairs(redis.call('ZRANGEBYSCORE', seen, '-inf', now - ${LINE_MS})) do
@@ -97,7 +98,7 @@ if ahead >= free then
   return {3, 0}
 end
 local interval = 1000 / tonumber(ARGV[3])
-local tat = tonumber(redis.call('GET', KEYS[3]) or '0')
+local tat = tonumber(redis.call('GET', tat_key) or '0')
 if tat < now then tat = now end
 local wait = tat - now - (tonumber(ARGV[4]) - 1) * interval
 if wait > 0 then
@@ -105,8 +106,8 @@ if wait > 0 then
   return {2, math.ceil(wait)}
 end
 tat = tat + interval
-redis.call('SET', KEYS[3], string.format('%.3f', tat), 'PX', math.ceil(tat - now) + 1000)
-redis.call('ZADD', leases, now + tonumber(ARGV[5]), ARGV[1])
+redis.call('SET', tat_key, string.format('%.3f', tat), 'PX', math.ceil(tat - now) + 1000)
+redis.call('ZADD', leases, now + tonumber(ARGV[5]), token)
 redis.call('ZREM', line, me)
 redis.call('ZREM', seen, me)
 ${KEEP_LEASES}

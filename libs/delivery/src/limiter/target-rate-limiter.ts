@@ -45,7 +45,7 @@ export class LimiterAbortedError extends Error {
   }
 }
 
-/** Thrown to a waiter when the shared limits could not be asked (Redis did not answer). */
+/** Thrown to a waiter when asking the shared limits failed (Redis answered with an error). */
 export class SharedLimitsUnavailableError extends LimiterAbortedError {
   constructor(reason: string) {
     super(reason);
@@ -188,7 +188,8 @@ export class TargetRateLimiter {
     }
     while (state.queue.length > 0 && state.active < state.limits.concurrency && !this.closed) {
       const now = Date.now();
-      this.refill(state, now);
+      // With shared limits the rate is theirs to keep: this process's bucket stays unused.
+      if (this.shared === undefined) this.refill(state, now);
       let waitMs = 0;
       if (now < state.pausedUntil) waitMs = state.pausedUntil - now;
       else if (this.shared === undefined && state.tokens < 1)
