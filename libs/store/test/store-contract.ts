@@ -323,6 +323,47 @@ export function storeContract(makeHarness: () => StoreHarness): void {
       ...extra,
     });
 
+    it('lists for reconciling the learners with an active assertion or a CLR not revoked', async () => {
+      const [active, published, removed, revokedOnly] = [
+        unique('recon-a'),
+        unique('recon-b'),
+        unique('recon-c'),
+        unique('recon-d'),
+      ];
+      const mine = new Set([active, published, removed, revokedOnly]);
+      for (const ref of mine)
+        await store.versions.storeVersion(versionInput(ref, 1, { learnerId: `id-${ref}` }));
+      const assertion = (ref: string) => ({
+        assertionId: `https://pub.example.edu/ims/clr/v1p0/assertions/${ref}`,
+        sourceKind: 'course_grade',
+        sourceKey: 'G1',
+        achievementId: 'https://pub.example.edu/ims/clr/v1p0/achievements/C1',
+      });
+      const issuerId = 'https://pub.example.edu/ims/clr/v1p0/profiles/institution';
+      // Active assertion and revoked CLR: still listed (its assertions are not revoked yet).
+      await store.ledger.upsertActive(active, 1, [assertion(active)]);
+      await store.revocations.add(issuerId, versionInput(active, 1).clrId, 'the learner left');
+      // Neither assertions nor revocations: its CLR is still published, so it is listed.
+      // Every assertion revoked and the CLR revoked: the removal is recorded, it is not listed.
+      await store.ledger.upsertActive(removed, 1, [assertion(removed)]);
+      await store.ledger.revokeVanished(removed, [], { reason: 'the learner left', issuerId });
+      await store.revocations.add(issuerId, versionInput(removed, 1).clrId, 'the learner left');
+      // Assertions revoked, CLR not: listed, so a full run can record the CLR's removal too.
+      await store.ledger.upsertActive(revokedOnly, 1, [assertion(revokedOnly)]);
+      await store.ledger.revokeVanished(revokedOnly, [], { reason: 'the learner left', issuerId });
+
+      const listed: { learnerRef: string; learnerId: string }[] = [];
+      for (let afterRef: string | undefined; ;) {
+        const page = await store.versions.listLearnersToReconcile({ afterRef, limit: 3 });
+        if (page.length === 0) break;
+        listed.push(...page.filter((row) => mine.has(row.learnerRef)));
+        afterRef = page[page.length - 1].learnerRef;
+      }
+      expect(listed).toEqual(
+        [active, published, revokedOnly].sort().map((ref) => ({ learnerRef: ref, learnerId: `id-${ref}` })),
+      );
+    });
+
     it('stores numbered versions and refuses stale or skipped numbers', async () => {
       const ref = unique('learner');
       expect(await store.versions.latestVersion(ref)).toBeNull();
@@ -661,6 +702,34 @@ export function storeContract(makeHarness: () => StoreHarness): void {
       expect(await store.revocations.remove(issuerId, 'urn:b')).toBe(true);
       expect(await store.revocations.remove(issuerId, 'urn:b')).toBe(false);
       await expectStoreError(store.revocations.add(issuerId, ''), 'INVALID_ARGUMENT', /revokedId/);
+    });
+
+    it("finds which objects are on an issuer's list, and takes one off only for its own reason", async () => {
+      const issuerId = unique('https://pub.example.edu/issuers/x');
+      const otherIssuer = unique('https://pub.example.edu/issuers/y');
+      await store.revocations.add(issuerId, 'urn:removed', 'the learner left');
+      await store.revocations.add(issuerId, 'urn:operator', 'issued in error');
+      await store.revocations.add(otherIssuer, 'urn:elsewhere', 'the learner left');
+      const asked = ['urn:removed', 'urn:operator', 'urn:elsewhere', 'urn:never', 'urn:removed'];
+      expect(await store.revocations.revokedAmong(issuerId, asked)).toEqual(
+        new Set(['urn:removed', 'urn:operator']),
+      );
+      expect(await store.revocations.revokedAmong(issuerId, asked, { reason: 'the learner left' })).toEqual(
+        new Set(['urn:removed']),
+      );
+      expect(await store.revocations.revokedAmong(issuerId, [])).toEqual(new Set());
+
+      expect(await store.revocations.removeIfReason(issuerId, 'urn:operator', 'the learner left')).toBe(
+        false,
+      );
+      expect(await store.revocations.removeIfReason(otherIssuer, 'urn:removed', 'the learner left')).toBe(
+        false,
+      );
+      expect(await store.revocations.removeIfReason(issuerId, 'urn:removed', 'the learner left')).toBe(true);
+      expect(await store.revocations.removeIfReason(issuerId, 'urn:removed', 'the learner left')).toBe(false);
+      expect((await store.revocations.listByIssuer(issuerId)).map((row) => row.revokedId)).toEqual([
+        'urn:operator',
+      ]);
     });
   });
 

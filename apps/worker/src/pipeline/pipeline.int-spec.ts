@@ -203,21 +203,32 @@ describeWithService('redis', 'publishing pipeline on a demo SIS (SQLite store, r
     ]);
   }, 150_000);
 
-  it('revokes every assertion of a learner the SIS deleted, on the next full run', async () => {
+  const LEARNER_TABLES = [
+    'clr_course_grades',
+    'clr_competency_results',
+    'clr_cocurriculars',
+    'clr_degrees',
+    'clr_learners',
+  ] as const;
+  /** The removed learner's SIS rows, as they were before the deletion. */
+  let goneRows: { table: string; rows: Record<string, unknown>[] }[] = [];
+
+  it('revokes every assertion of a learner the SIS deleted, and their CLR, on the next full run', async () => {
     const gone = h.demo.defectiveLearners[0];
     const learnerRef = learnerRefOf(ids, gone);
     const active = await h.store.ledger.listForLearner(learnerRef, 'active');
     expect(active.length).toBeGreaterThan(0);
+    const [latest] = await h.store.versions.listVersions(learnerRef);
+    expect((await verify(learnerRef)).findings).toEqual([]);
     onSis(h.sisFile, (db) => {
-      for (const table of [
-        'clr_course_grades',
-        'clr_competency_results',
-        'clr_cocurriculars',
-        'clr_degrees',
-        'clr_learners',
-      ]) {
-        db.prepare(`DELETE FROM ${table} WHERE learner_id = ?`).run(gone);
-      }
+      goneRows = LEARNER_TABLES.map((table) => ({
+        table,
+        rows: db.prepare(`SELECT * FROM ${table} WHERE learner_id = ?`).all(gone) as Record<
+          string,
+          unknown
+        >[],
+      }));
+      for (const table of LEARNER_TABLES) db.prepare(`DELETE FROM ${table} WHERE learner_id = ?`).run(gone);
     });
     const summary = await run('full');
     expect(summary.status).toBe('succeeded');
@@ -231,13 +242,63 @@ describeWithService('redis', 'publishing pipeline on a demo SIS (SQLite store, r
       expect.objectContaining({
         recordSet: 'clr_learners',
         key: learnerRef,
-        reason: `the learner is no longer in the SIS: ${active.length} assertion(s) revoked`,
+        reason: `the learner is no longer in the SIS: ${active.length} assertion(s) and the CLR revoked`,
       }),
     );
     expect(await h.store.ledger.listForLearner(learnerRef, 'active')).toEqual([]);
+    // The CLR itself is on the institution's revocation list: a provider holding the signed CLR
+    // finds it revoked, not only its assertions.
+    const institutionList = await h.store.revocations.listByIssuer(ids.institutionProfileId());
+    expect(institutionList.filter((entry) => entry.revokedId === latest.clrId)).toEqual([
+      expect.objectContaining({ reason: 'the learner is no longer in the SIS' }),
+    ]);
+    const report = await verify(learnerRef);
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({
+        stage: 'revocation',
+        reason: expect.stringContaining(`${latest.clrId} is revoked`),
+      }),
+    );
+    expect(
+      (await h.store.versions.pageLatest({ offset: 0, limit: 1000 })).versions.map((v) => v.clrId),
+    ).not.toContain(latest.clrId);
     // Removed once: the next full run finds nothing more to revoke.
     const again = await run('full');
     expect(again.counts.learnersRemoved).toBe(0);
     expect(again.counts.learnersSeen).toBe(LEARNERS - 1);
+  }, 200_000);
+
+  it('publishes a learner back in the SIS again, with their CLR and assertions no longer revoked', async () => {
+    const back = h.demo.defectiveLearners[0];
+    const learnerRef = learnerRefOf(ids, back);
+    const [removed] = await h.store.versions.listVersions(learnerRef);
+    onSis(h.sisFile, (db) => {
+      // The same rows as before (so the same CLR content); the learner row changed now, for the
+      // incremental read (a record's updated_at can be an assertion's issuedOn).
+      for (const { table, rows } of [...goneRows].reverse()) {
+        for (const row of rows) {
+          const columns = Object.keys(row);
+          const touched = table === 'clr_learners' ? { ...row, updated_at: sqlNow() } : row;
+          db.prepare(
+            `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+          ).run(...columns.map((column) => touched[column]));
+        }
+      }
+    });
+    const summary = await run('incremental');
+    expect(summary.status).toBe('succeeded');
+    expect(summary.counts).toMatchObject({ learnersBuilt: 1, learnersRemoved: 0, learnersFailed: 0 });
+    const [latest] = await h.store.versions.listVersions(learnerRef);
+    expect(latest.version).toBe(removed.version + 1);
+    expect(latest.contentHash).toBe(removed.contentHash);
+    expect(await h.store.revocations.isRevoked(latest.clrId)).toBe(false);
+    expect((await h.store.ledger.listForLearner(learnerRef, 'revoked')).length).toBe(0);
+    expect((await verify(learnerRef)).findings).toEqual([]);
+    expect((await h.store.deliveries.list({ learnerRef, limit: 10 })).map((d) => d.versionNumber)).toContain(
+      latest.version,
+    );
+    // Published again: a full run lists the learner among the SIS's and removes nothing.
+    const full = await run('full');
+    expect(full.counts).toMatchObject({ learnersSeen: LEARNERS, learnersRemoved: 0, learnersBuilt: 0 });
   }, 200_000);
 });

@@ -108,6 +108,7 @@ function setUp(options: { compose?: () => Promise<unknown>; settled?: boolean } 
     versions: { latestSummaries: jest.fn().mockResolvedValue(new Map()) },
     targets: { list: jest.fn().mockResolvedValue([]) },
     ledger: { withheldFor: jest.fn().mockResolvedValue(new Map()) },
+    revocations: { revokedAmong: jest.fn().mockResolvedValue(new Set()) },
   };
   const composer = {
     compose:

@@ -18,7 +18,7 @@ import { type RunFinaliser } from '../runs/run-finaliser';
 import { type LearnerComposition, type PendingComposition } from '../compose/compose-outcome';
 import { type BatchComposer } from './batch-composer';
 import { forEachConcurrently } from './concurrency';
-import { type LearnerPublisher, type PublishContext } from './learner-publisher';
+import { LEARNER_REMOVED_REASON, type LearnerPublisher, type PublishContext } from './learner-publisher';
 import { learnerRefOf } from './learner-ref';
 import { withoutWithheld } from './withheld-assertions';
 
@@ -239,6 +239,11 @@ export class BuildBatchJob {
       issuedOn,
       force: request.force === true,
       targetIds: targets.map((target) => target.id),
+      removedClrIds: await store.revocations.revokedAmong(
+        ids.institutionProfileId(),
+        [...latest.values()].map((version) => version.clrId),
+        { reason: LEARNER_REMOVED_REASON },
+      ),
     };
     const tally: BatchTally = {
       progress: {
@@ -268,7 +273,7 @@ export class BuildBatchJob {
           tally.problems.push({
             recordSet: 'clr_learners',
             key: learnerRef,
-            reason: `the learner is no longer in the SIS: ${outcome.revoked} assertion(s) revoked`,
+            reason: `the learner is no longer in the SIS: ${outcome.revoked} assertion(s)${outcome.clrRevoked ? ' and the CLR' : ''} revoked`,
             effect: 'skipped',
             learnerRef,
           });

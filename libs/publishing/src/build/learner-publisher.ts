@@ -8,7 +8,7 @@ import { issuedAssertions, issuersInStoredClr, issuingProfiles } from './ledger-
 
 /** Why an assertion leaves a learner's CLR: its SIS row was deleted or no longer qualifies. */
 export const VANISHED_REASON = 'the SIS no longer has the record this assertion was made from';
-/** Why every assertion of a learner is revoked when the SIS has no such learner any more. */
+/** Why every assertion of a learner, and their CLR, is revoked when the SIS has no such learner any more. */
 export const LEARNER_REMOVED_REASON = 'the learner is no longer in the SIS';
 
 /** What one build (one run's batch) is publishing with. */
@@ -20,6 +20,11 @@ export interface PublishContext {
   force: boolean;
   /** Enabled delivery targets (ids) that get one delivery per new version. */
   targetIds: readonly string[];
+  /**
+   * The CLR ids, among the learners' latest versions, that are revoked because their learner had
+   * left the SIS: a learner back in the SIS gets a new version even with unchanged content.
+   */
+  removedClrIds: ReadonlySet<string>;
 }
 
 /** What became of one learner. Delivery ids are to be queued (after the commit). */
@@ -39,7 +44,7 @@ export type LearnerPublication =
       replayed: boolean;
     }
   | { kind: 'unchanged' }
-  | { kind: 'removed'; revoked: number }
+  | { kind: 'removed'; revoked: number; clrRevoked: boolean }
   | { kind: 'not-found' };
 
 /**
@@ -67,7 +72,8 @@ export class LearnerPublisher {
   ): Promise<LearnerPublication> {
     // One serialisation gives the stored unsigned JSON and the hash the diff compares.
     const { json: unsignedJson, contentHash } = unsignedClrDocuments(clr);
-    if (latest !== undefined && latest.contentHash === contentHash) {
+    const returning = latest !== undefined && context.removedClrIds.has(latest.clrId);
+    if (latest !== undefined && latest.contentHash === contentHash && !returning) {
       if (latest.runId === context.runId) return this.replayed(latest, context, signedCount(clr));
       if (!context.force) return { kind: 'unchanged' };
     }
@@ -95,6 +101,13 @@ export class LearnerPublisher {
           issued.map(({ issuerId: _issuer, ...entry }) => entry),
         );
         const issuerOf = new Map(issued.map((entry) => [entry.assertionId, entry.issuerId]));
+        if (returning) {
+          await tx.revocations.removeIfReason(
+            this.ids.institutionProfileId(),
+            latest.clrId,
+            LEARNER_REMOVED_REASON,
+          );
+        }
         for (const assertionId of upsert.reactivated) {
           await tx.revocations.remove(issuerOf.get(assertionId)!, assertionId);
         }
@@ -134,14 +147,19 @@ export class LearnerPublisher {
   }
 
   /**
-   * The SIS has no such learner: every active assertion of theirs is revoked. `not-found` when
-   * there was nothing to revoke (never published, or removed before).
+   * The SIS has no such learner: every active assertion of theirs is revoked, and so is their
+   * CLR, on the institution's revocation list, so a provider holding it sees it revoked and
+   * getClr answers 410. `not-found` when there was nothing to revoke (never published, or
+   * removed before).
    */
   async remove(learnerRef: string, latest: ClrVersionSummary | undefined): Promise<LearnerPublication> {
-    const revoked = await this.store.transaction((tx) =>
-      this.revokeActiveExcept(tx, learnerRef, new Set(), latest, LEARNER_REMOVED_REASON),
-    );
-    return revoked > 0 ? { kind: 'removed', revoked } : { kind: 'not-found' };
+    const { revoked, clrRevoked } = await this.store.transaction(async (tx) => ({
+      revoked: await this.revokeActiveExcept(tx, learnerRef, new Set(), latest, LEARNER_REMOVED_REASON),
+      clrRevoked:
+        latest !== undefined &&
+        (await tx.revocations.add(this.ids.institutionProfileId(), latest.clrId, LEARNER_REMOVED_REASON)),
+    }));
+    return revoked > 0 || clrRevoked ? { kind: 'removed', revoked, clrRevoked } : { kind: 'not-found' };
   }
 
   private async replayed(

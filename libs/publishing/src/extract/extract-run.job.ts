@@ -131,7 +131,7 @@ export class ExtractRunJob {
     if (run.mode === 'full') {
       // Learners deleted from the SIS leave nothing to page: the store's own list finds them.
       for (let afterRef: string | undefined; ;) {
-        const known = await store.versions.listLearnersWithActiveAssertions({ afterRef, limit: 1000 });
+        const known = await store.versions.listLearnersToReconcile({ afterRef, limit: 1000 });
         if (known.length === 0) break;
         await write(batcher.add(known.map((row) => row.learnerId).filter((id) => !batcher.has(id))));
         afterRef = known[known.length - 1].learnerRef;

@@ -1,9 +1,10 @@
-import { Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { StringColumn, TimestampColumn } from '../database/portable-column';
 
 /** One revoked object (assertion, CLR, endorsement) on an issuer's revocation list. */
 @Entity({ name: 'revocations' })
 @Unique('UQ_revocations_issuer_object', ['issuerId', 'revokedId'])
+@Index('IDX_revocations_revoked_id', ['revokedId'])
 export class RevocationEntity {
   @PrimaryGeneratedColumn('increment', { name: 'id', type: 'int' })
   id!: number;

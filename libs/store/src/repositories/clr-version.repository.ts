@@ -279,10 +279,12 @@ export class ClrVersionRepository {
   }
 
   /**
-   * Learners that still have active assertions, with their SIS learner id, by ref; page with
-   * `afterRef`. A full run checks them against the SIS to find learners deleted there.
+   * Learners a full run checks against the SIS to find the ones deleted there, with their SIS
+   * learner id, by ref; page with `afterRef`: every learner with an active assertion or whose CLR
+   * is on no revocation list. A learner whose removal was recorded (every assertion and the CLR
+   * revoked) is not listed again.
    */
-  async listLearnersWithActiveAssertions(
+  async listLearnersToReconcile(
     options: { afterRef?: string; limit?: number } = {},
   ): Promise<{ learnerRef: string; learnerId: string }[]> {
     return this.ctx.run(async (m) => {
@@ -292,13 +294,18 @@ export class ClrVersionRepository {
         .addSelect('MAX(v.learnerId)', 'learnerId')
         .where(
           (sub) =>
-            `EXISTS ${sub
+            `(EXISTS ${sub
               .subQuery()
               .select('1')
               .from(AssertionLedgerEntity, 'l')
               .where('l.learnerRef = v.learnerRef')
               .andWhere("l.status = 'active'")
-              .getQuery()}`,
+              .getQuery()} OR NOT EXISTS ${sub
+              .subQuery()
+              .select('1')
+              .from(RevocationEntity, 'r')
+              .where('r.revokedId = v.clrId')
+              .getQuery()})`,
         )
         .groupBy('v.learnerRef')
         .orderBy('v.learnerRef', 'ASC')

@@ -63,6 +63,41 @@ export class RevocationRepository {
     );
   }
 
+  /** Which of `revokedIds` are on the issuer's list (with that reason, when one is given). */
+  async revokedAmong(
+    issuerId: string,
+    revokedIds: readonly string[],
+    options: { reason?: string } = {},
+  ): Promise<Set<string>> {
+    const found = new Set<string>();
+    if (revokedIds.length === 0) return found;
+    await this.ctx.run(async (m) => {
+      for (const ids of chunks([...new Set(revokedIds)])) {
+        const rows = await m.find(RevocationEntity, {
+          select: { revokedId: true, id: true },
+          where: {
+            issuerId,
+            revokedId: In(ids),
+            ...(options.reason === undefined ? {} : { reason: clip(options.reason, 500)! }),
+          },
+        });
+        rows.forEach((row) => found.add(row.revokedId));
+      }
+    });
+    return found;
+  }
+
+  /**
+   * Takes an entry off the list only when it was put there for `reason` (a build's own
+   * revocation, undone when what it revoked comes back); false when there was no such entry.
+   */
+  async removeIfReason(issuerId: string, revokedId: string, reason: string): Promise<boolean> {
+    const result = await this.ctx.run((m) =>
+      m.delete(RevocationEntity, { issuerId, revokedId, reason: clip(reason, 500)! }),
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
   /** Takes an entry off the list (an operator's correction); false when it was not there. */
   async remove(issuerId: string, revokedId: string): Promise<boolean> {
     const result = await this.ctx.run((m) => m.delete(RevocationEntity, { issuerId, revokedId }));

@@ -43,3 +43,6 @@ CREATE INDEX "IDX_wallet_connections_target" ON "wallet_connections" ("target_id
 
 -- WalletRefreshLease1764700000000
 ALTER TABLE "wallet_connections" ADD "refresh_claimed_until" datetime2(3);
+
+-- RevokedIdIndex1764800000000
+CREATE INDEX "IDX_revocations_revoked_id" ON "revocations" ("revoked_id");
