@@ -114,6 +114,7 @@ export interface PublishingAppOptions {
           producer,
           finaliser,
           batchSize: config.pipeline.batchSize,
+          defaultSource: config.sis.sources[0].name,
           metrics,
         }),
     },

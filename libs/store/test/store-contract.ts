@@ -323,44 +323,94 @@ export function storeContract(makeHarness: () => StoreHarness): void {
       ...extra,
     });
 
-    it('lists for reconciling the learners with an active assertion or a CLR not revoked', async () => {
-      const [active, published, removed, revokedOnly] = [
-        unique('recon-a'),
-        unique('recon-b'),
-        unique('recon-c'),
-        unique('recon-d'),
+    it("lists for reconciling a source's learners with an active assertion or a latest CLR not revoked", async () => {
+      const source = unique('recon-src');
+      const other = unique('recon-other');
+      const [ownRun, otherRun] = [
+        await store.runs.create({ source, mode: 'full', trigger: 'cli' }),
+        await store.runs.create({ source: other, mode: 'full', trigger: 'cli' }),
       ];
-      const mine = new Set([active, published, removed, revokedOnly]);
-      for (const ref of mine)
-        await store.versions.storeVersion(versionInput(ref, 1, { learnerId: `id-${ref}` }));
-      const assertion = (ref: string) => ({
-        assertionId: `https://pub.example.edu/ims/clr/v1p0/assertions/${ref}`,
+      const ref = (name: string) => unique(`recon-${name}`);
+      const [active, published, removed, revokedOnly, moved, noRun, renamed, renamedRemoved] = [
+        ref('a'),
+        ref('b'),
+        ref('c'),
+        ref('d'),
+        ref('e'),
+        ref('f'),
+        ref('g'),
+        ref('h'),
+      ];
+      const mine = new Set([active, published, removed, revokedOnly, moved, noRun, renamed, renamedRemoved]);
+      const clrOf = (learnerRef: string, version = 1) => `${versionInput(learnerRef, 1).clrId}/v${version}`;
+      const put = (learnerRef: string, version: number, runId: string | null) =>
+        store.versions.storeVersion(
+          versionInput(learnerRef, version, {
+            learnerId: `id-${learnerRef}`,
+            runId,
+            clrId: clrOf(learnerRef, version),
+          }),
+        );
+      for (const learnerRef of [active, published, removed, revokedOnly, renamed, renamedRemoved])
+        await put(learnerRef, 1, ownRun.id);
+      await put(moved, 1, ownRun.id);
+      await put(moved, 2, otherRun.id); // its latest version is the other source's
+      await put(noRun, 1, null); // an operator republish outside a run
+      const assertion = (learnerRef: string) => ({
+        assertionId: `https://pub.example.edu/ims/clr/v1p0/assertions/${learnerRef}`,
         sourceKind: 'course_grade',
         sourceKey: 'G1',
         achievementId: 'https://pub.example.edu/ims/clr/v1p0/achievements/C1',
       });
       const issuerId = 'https://pub.example.edu/ims/clr/v1p0/profiles/institution';
+      const revokeAll = async (learnerRef: string) => {
+        await store.ledger.upsertActive(learnerRef, 1, [assertion(learnerRef)]);
+        await store.ledger.revokeVanished(learnerRef, [], { reason: 'the learner left', issuerId });
+      };
       // Active assertion and revoked CLR: still listed (its assertions are not revoked yet).
       await store.ledger.upsertActive(active, 1, [assertion(active)]);
-      await store.revocations.add(issuerId, versionInput(active, 1).clrId, 'the learner left');
-      // Neither assertions nor revocations: its CLR is still published, so it is listed.
+      await store.revocations.add(issuerId, clrOf(active), 'the learner left');
+      // `published`: neither assertions nor revocations, its CLR is still out there: listed.
       // Every assertion revoked and the CLR revoked: the removal is recorded, it is not listed.
-      await store.ledger.upsertActive(removed, 1, [assertion(removed)]);
-      await store.ledger.revokeVanished(removed, [], { reason: 'the learner left', issuerId });
-      await store.revocations.add(issuerId, versionInput(removed, 1).clrId, 'the learner left');
+      await revokeAll(removed);
+      await store.revocations.add(issuerId, clrOf(removed), 'the learner left');
       // Assertions revoked, CLR not: listed, so a full run can record the CLR's removal too.
-      await store.ledger.upsertActive(revokedOnly, 1, [assertion(revokedOnly)]);
-      await store.ledger.revokeVanished(revokedOnly, [], { reason: 'the learner left', issuerId });
+      await revokeAll(revokedOnly);
+      // Only the latest version's CLR counts: an older id revoked does not stop the listing, an
+      // older id not revoked does not keep a recorded removal listed.
+      await revokeAll(renamed);
+      await store.revocations.add(issuerId, clrOf(renamed, 1), 'the learner left');
+      await put(renamed, 2, ownRun.id);
+      await revokeAll(renamedRemoved);
+      await put(renamedRemoved, 2, ownRun.id);
+      await store.revocations.add(issuerId, clrOf(renamedRemoved, 2), 'the learner left');
 
-      const listed: { learnerRef: string; learnerId: string }[] = [];
-      for (let afterRef: string | undefined; ;) {
-        const page = await store.versions.listLearnersToReconcile({ afterRef, limit: 3 });
-        if (page.length === 0) break;
-        listed.push(...page.filter((row) => mine.has(row.learnerRef)));
-        afterRef = page[page.length - 1].learnerRef;
-      }
-      expect(listed).toEqual(
-        [active, published, revokedOnly].sort().map((ref) => ({ learnerRef: ref, learnerId: `id-${ref}` })),
+      const listed = async (asked: string, defaultSource: boolean): Promise<string[]> => {
+        const found: string[] = [];
+        for (let afterRef: string | undefined; ;) {
+          const page = await store.versions.listLearnersToReconcile({
+            source: asked,
+            defaultSource,
+            afterRef,
+            limit: 3,
+          });
+          if (page.length === 0) break;
+          for (const row of page) {
+            if (!mine.has(row.learnerRef)) continue;
+            expect(row.learnerId).toBe(`id-${row.learnerRef}`);
+            found.push(row.learnerRef);
+          }
+          afterRef = page[page.length - 1].learnerRef;
+        }
+        return found;
+      };
+      expect(await listed(source, false)).toEqual([active, published, revokedOnly, renamed].sort());
+      expect(await listed(source, true)).toEqual([active, published, revokedOnly, noRun, renamed].sort());
+      expect(await listed(other, false)).toEqual([moved]);
+      await expectStoreError(
+        store.versions.listLearnersToReconcile({ source: '', defaultSource: true }),
+        'INVALID_ARGUMENT',
+        /source/,
       );
     });
 
@@ -416,7 +466,7 @@ export function storeContract(makeHarness: () => StoreHarness): void {
       expect(read?.signedPayload).toBe(big);
     });
 
-    it('reads only the document a payload form sends', async () => {
+    it('reads only the document a payload form sends, and whether its CLR is revoked', async () => {
       const ref = unique('learner');
       const stored = await store.versions.storeVersion(
         versionInput(ref, 1, { unsignedJson: '{"id":"u"}', signedPayload: 'h.p.s' }),
@@ -425,13 +475,21 @@ export function storeContract(makeHarness: () => StoreHarness): void {
         id: stored.id,
         version: 1,
         signedPayload: 'h.p.s',
+        clrRevoked: false,
       });
       expect(await store.versions.getPayload(stored.id, 'clr')).toEqual({
         id: stored.id,
         version: 1,
         unsignedJson: '{"id":"u"}',
+        clrRevoked: false,
       });
       expect(await store.versions.getPayload(unique('missing'), 'clr')).toBeNull();
+      await store.revocations.add(
+        unique('https://pub.example.edu/issuers/x'),
+        stored.clrId,
+        'the learner left',
+      );
+      expect(await store.versions.getPayload(stored.id, 'signedClr')).toMatchObject({ clrRevoked: true });
     });
 
     it('pages through learners', async () => {

@@ -301,4 +301,47 @@ describeWithService('redis', 'publishing pipeline on a demo SIS (SQLite store, r
     const full = await run('full');
     expect(full.counts).toMatchObject({ learnersSeen: LEARNERS, learnersRemoved: 0, learnersBuilt: 0 });
   }, 200_000);
+
+  it("reconciles only its own source's learners: another source's are left alone", async () => {
+    const otherRun = await h.store.runs.create({ source: 'registrar-archive', mode: 'full', trigger: 'cli' });
+    const seed = async (name: string, runId: string | null): Promise<string> => {
+      const learnerRef = learnerRefOf(ids, `${name}-1`);
+      await h.store.versions.storeVersion({
+        learnerRef,
+        learnerId: `${name}-1`,
+        version: 1,
+        contentHash: 'seeded',
+        clrId: ids.url('clrs', `${name}`.padEnd(32, '0')),
+        signedPayload: null,
+        unsignedJson: '{}',
+        issuedOn: new Date(),
+        keyId: null,
+        runId,
+      });
+      await h.store.ledger.upsertActive(learnerRef, 1, [
+        {
+          assertionId: ids.url('assertions', `${name}`.padEnd(32, '1')),
+          sourceKind: 'course_grade',
+          sourceKey: `${name}-G1`,
+          achievementId: ids.url('achievements', `${name}`.padEnd(32, '2')),
+        },
+      ]);
+      return learnerRef;
+    };
+    // Published by another source's run: the demo SIS does not have it, and must not revoke it.
+    const elsewhere = await seed('elsewhere', otherRun.id);
+    // Published outside any run (an operator republish): the default source's, so reconciled.
+    const unattributed = await seed('unattributed', null);
+    const summary = await run('full');
+    expect(summary.counts).toMatchObject({
+      learnersSeen: LEARNERS + 1,
+      learnersRemoved: 1,
+      learnersBuilt: 0,
+    });
+    expect(summary.problems.filter((problem) => problem.recordSet === 'clr_learners')).toEqual([
+      expect.objectContaining({ key: unattributed, reason: expect.stringContaining('no longer in the SIS') }),
+    ]);
+    expect(await h.store.ledger.listForLearner(elsewhere, 'active')).toHaveLength(1);
+    expect(await h.store.ledger.listForLearner(unattributed, 'active')).toHaveLength(0);
+  }, 200_000);
 });

@@ -281,6 +281,29 @@ describe('DeliverClrJob against the stand-in provider', () => {
     expect(bed.provider.state.storedClrs()[0].clr.name).toBe('Version two');
   });
 
+  it('never sends a CLR revoked after its delivery was queued (its learner left the SIS)', async () => {
+    await setUp();
+    const [name, delivery] = await pendingDelivery();
+    const version = (await bed.store.versions.latestVersion(`ref-${name}`))!;
+    await bed.store.revocations.add(
+      'https://clr.example.edu/ims/clr/v1p0/profiles/institution',
+      version.clrId,
+      'the learner is no longer in the SIS',
+    );
+    expect(await services.job.handle({ deliveryId: delivery.id })).toMatchObject({
+      kind: 'dead',
+      reason: 'clr_revoked',
+      error: expect.stringContaining('is revoked'),
+      recorded: true,
+    });
+    expect(await row(delivery.id)).toMatchObject({
+      status: 'dead',
+      lastError: expect.stringContaining('revoked'),
+    });
+    expect(bed.postsFor(name)).toEqual([0, 0]);
+    expect(seen()).toEqual([]);
+  });
+
   it('supersedes after claiming when a newer version slipped past the store rule', async () => {
     await setUp();
     const name = learner();

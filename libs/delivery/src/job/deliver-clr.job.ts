@@ -38,7 +38,8 @@ export interface DeliverClrPayload {
  *    While an older version of the same learner's CLR is being sent to the same target, or the
  *    target is paused or busy, the job is handed back (`throttled`) without touching the row.
  * 2. Claim (attempts + 1). A newer version for the same learner and target -> `superseded`.
- * 3. Payload in the target's form, credentials (registering when needed), postClr within the
+ * 3. A CLR revoked meanwhile (its learner left the SIS) is never sent: `dead` (`clr_revoked`).
+ *    Payload in the target's form, credentials (registering when needed), postClr within the
  *    target's limits; a 401 refreshes the token once (PostClrClient); `invalid_client` from a
  *    dynamically registered target registers it again and sends once more.
  * 4. delivered -> `delivered` (status kept); retryable -> `retrying` with the next attempt queued
@@ -167,6 +168,13 @@ export class DeliverClrJob {
         claimed,
         'payload_unavailable',
         `CLR version ${claimed.clrVersionId} no longer exists`,
+      );
+    }
+    if (version.clrRevoked) {
+      return this.dead(
+        claimed,
+        'clr_revoked',
+        `the CLR of version ${claimed.clrVersionId} is revoked (its learner is no longer in the SIS): it is not sent`,
       );
     }
     let payload: PostClrPayload;

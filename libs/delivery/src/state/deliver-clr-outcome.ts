@@ -15,6 +15,8 @@ export type DeadReason =
   | 'target_disabled'
   /** The stored version cannot be sent in the target's form (e.g. no signature for signedClr). */
   | 'payload_unavailable'
+  /** The CLR was revoked after the delivery was queued (its learner left the SIS). */
+  | 'clr_revoked'
   /** A learner's wallet connection was disconnected or broke before this delivery went out. */
   | 'wallet_disconnected'
   /** The wallet refused the learner's grant (`invalid_grant`): the connection is now broken. */

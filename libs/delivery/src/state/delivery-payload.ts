@@ -1,6 +1,9 @@
 import { CLR_CONTEXT_URL, type Clr, type PostClrPayload } from '@app/clr';
 import { type ClrVersionPayload, type PayloadForm } from '@app/store';
 
+/** What the payload is made of: the version's id and number and the document its form needs. */
+type StoredDocuments = Omit<ClrVersionPayload, 'clrRevoked'>;
+
 /** A stored version cannot be sent in the form its target wants. */
 export class DeliveryPayloadError extends Error {
   constructor(message: string) {
@@ -17,7 +20,7 @@ export class DeliveryPayloadError extends Error {
  * @throws DeliveryPayloadError when the version has no signature for a `signedClr` target, or
  *   its stored JSON (absent: not read) is not a Clr object (names the version, never its content).
  */
-export function deliveryPayload(version: ClrVersionPayload, form: PayloadForm): PostClrPayload {
+export function deliveryPayload(version: StoredDocuments, form: PayloadForm): PostClrPayload {
   switch (form) {
     case 'signedClr': {
       const jws = version.signedPayload;
@@ -33,7 +36,7 @@ export function deliveryPayload(version: ClrVersionPayload, form: PayloadForm): 
   }
 }
 
-function storedClr(version: ClrVersionPayload): Clr {
+function storedClr(version: StoredDocuments): Clr {
   let value: unknown;
   try {
     if (version.unsignedJson === undefined) throw new Error('not read');

@@ -101,10 +101,12 @@ export class LearnerPublisher {
           issued.map(({ issuerId: _issuer, ...entry }) => entry),
         );
         const issuerOf = new Map(issued.map((entry) => [entry.assertionId, entry.issuerId]));
-        if (returning) {
+        // A learner back in the SIS: their removal's revocation of the CLR is taken back. Asked
+        // here, not only when the batch saw it, since a removal may commit after that read.
+        if (latest !== undefined) {
           await tx.revocations.removeIfReason(
             this.ids.institutionProfileId(),
-            latest.clrId,
+            clr.id,
             LEARNER_REMOVED_REASON,
           );
         }

@@ -33,6 +33,8 @@ export interface ExtractRunJobDeps {
   producer: JobProducer;
   finaliser: RunFinaliser;
   batchSize?: number;
+  /** The first configured source's name: versions no run built (operator republishes) are its. */
+  defaultSource: string;
   /** The extract stage's duration, per extraction attempt. */
   metrics?: Pick<PipelineMetrics, 'startStage'>;
 }
@@ -40,8 +42,8 @@ export interface ExtractRunJobDeps {
 /**
  * ExtractRun: pages through a run's learner ids in the SIS and writes them as build batches, each
  * queued at once as a BuildBatch job (run id + batch id; the ids stay in the store). Full runs
- * page every learner, then add the learners the store still holds active assertions for and the
- * SIS no longer has (the build finds them gone and revokes); incremental runs page the learners
+ * page every learner, then add the source's learners still published (an active assertion or a
+ * CLR not revoked) that the SIS no longer has (the build finds them gone and revokes); incremental runs page the learners
  * changed since the committed watermark (less the overlap), and all of them when there is none;
  * republish runs batch the ids they were given. The high watermark (full and incremental runs;
  * a republish leaves it where it is) is taken before any paging, kept on the run, and committed
@@ -129,9 +131,15 @@ export class ExtractRunJob {
     for await (const page of this.learnerPages(run, reader, request.learnerIds))
       await write(batcher.add(page));
     if (run.mode === 'full') {
-      // Learners deleted from the SIS leave nothing to page: the store's own list finds them.
+      // Learners deleted from the SIS leave nothing to page: the store's own list of this
+      // source's learners finds them.
       for (let afterRef: string | undefined; ;) {
-        const known = await store.versions.listLearnersToReconcile({ afterRef, limit: 1000 });
+        const known = await store.versions.listLearnersToReconcile({
+          source: run.source,
+          defaultSource: run.source === this.deps.defaultSource,
+          afterRef,
+          limit: 1000,
+        });
         if (known.length === 0) break;
         await write(batcher.add(known.map((row) => row.learnerId).filter((id) => !batcher.has(id))));
         afterRef = known[known.length - 1].learnerRef;

@@ -18,7 +18,7 @@ export interface RunCounts {
   learnersUnchanged: number;
   /** Learners whose CLR was invalid (never signed or delivered), or whose batch failed. */
   learnersFailed: number;
-  /** Learners the SIS no longer has whose assertions were revoked. */
+  /** Learners the SIS no longer has whose assertions or CLR this run revoked. */
   learnersRemoved: number;
   deliveriesQueued: number;
   assertionsSigned: number;

@@ -1,4 +1,4 @@
-import { In } from 'typeorm';
+import { In, type SelectQueryBuilder } from 'typeorm';
 import { isUniqueViolation } from '../database/driver-errors';
 import { type StoreContext } from '../database/store-context';
 import { AssertionLedgerEntity } from '../entities/assertion-ledger.entity';
@@ -77,7 +77,20 @@ const SUMMARY_FIELDS: (keyof ClrVersionSummary)[] = [
 
 /** A version with only the document one payload form sends (the other is not read). */
 export type ClrVersionPayload = Pick<ClrVersionEntity, 'id' | 'version'> &
-  Partial<Pick<ClrVersionEntity, 'signedPayload' | 'unsignedJson'>>;
+  Partial<Pick<ClrVersionEntity, 'signedPayload' | 'unsignedJson'>> & {
+    /** The CLR's id is on a revocation list (its learner left the SIS): it must not be sent. */
+    clrRevoked: boolean;
+  };
+
+/** Where-clause of a query on versions aliased `v`: `v` is its learner's newest version. */
+function isLatestOfLearner<T extends object>(query: SelectQueryBuilder<T>): string {
+  return `v.version = ${query
+    .subQuery()
+    .select('MAX(w.version)')
+    .from(ClrVersionEntity, 'w')
+    .where('w.learnerRef = v.learnerRef')
+    .getQuery()}`;
+}
 
 /** The CLR versions published for each learner. */
 export class ClrVersionRepository {
@@ -100,13 +113,17 @@ export class ClrVersionRepository {
    */
   async getPayload(id: string, form: PayloadForm): Promise<ClrVersionPayload | null> {
     const column = form === 'signedClr' ? 'signedPayload' : 'unsignedJson';
-    const row = await this.ctx.run((m) =>
-      m.findOne(ClrVersionEntity, { select: { id: true, version: true, [column]: true }, where: { id } }),
-    );
-    if (row === null) return null;
-    return form === 'signedClr'
-      ? { id: row.id, version: row.version, signedPayload: row.signedPayload }
-      : { id: row.id, version: row.version, unsignedJson: row.unsignedJson };
+    return this.ctx.run(async (m) => {
+      const row = await m.findOne(ClrVersionEntity, {
+        select: { id: true, version: true, clrId: true, [column]: true },
+        where: { id },
+      });
+      if (row === null) return null;
+      const clrRevoked = await m.existsBy(RevocationEntity, { revokedId: row.clrId });
+      return form === 'signedClr'
+        ? { id: row.id, version: row.version, signedPayload: row.signedPayload, clrRevoked }
+        : { id: row.id, version: row.version, unsignedJson: row.unsignedJson, clrRevoked };
+    });
   }
 
   /** The newest version carrying a CLR id (the provider-read endpoint looks CLRs up by id). */
@@ -126,15 +143,7 @@ export class ClrVersionRepository {
     return this.ctx.run(async (m) => {
       const builder = m
         .createQueryBuilder(ClrVersionEntity, 'v')
-        .where(
-          (sub) =>
-            `v.version = ${sub
-              .subQuery()
-              .select('MAX(w.version)')
-              .from(ClrVersionEntity, 'w')
-              .where('w.learnerRef = v.learnerRef')
-              .getQuery()}`,
-        )
+        .where(isLatestOfLearner)
         .andWhere(
           (sub) =>
             `NOT EXISTS ${sub
@@ -218,15 +227,7 @@ export class ClrVersionRepository {
           .select('v.learnerRef', 'learnerRef')
           .addSelect('v.learnerId', 'learnerId')
           .addSelect('r.source', 'source')
-          .where(
-            (sub) =>
-              `v.version = ${sub
-                .subQuery()
-                .select('MAX(w.version)')
-                .from(ClrVersionEntity, 'w')
-                .where('w.learnerRef = v.learnerRef')
-                .getQuery()}`,
-          )
+          .where(isLatestOfLearner)
           .orderBy('v.learnerRef', 'ASC')
           .limit(limit);
         if (refs !== undefined) query.andWhere({ learnerRef: In([...refs]) });
@@ -262,15 +263,7 @@ export class ClrVersionRepository {
           .createQueryBuilder(ClrVersionEntity, 'v')
           .select(SUMMARY_FIELDS.map((field) => `v.${field}`))
           .where({ learnerRef: In(refs) })
-          .andWhere(
-            (query) =>
-              `v.version = ${query
-                .subQuery()
-                .select('MAX(w.version)')
-                .from(ClrVersionEntity, 'w')
-                .where('w.learnerRef = v.learnerRef')
-                .getQuery()}`,
-          )
+          .andWhere(isLatestOfLearner)
           .getMany(),
       );
       for (const row of rows) latest.set(row.learnerRef, row);
@@ -279,20 +272,30 @@ export class ClrVersionRepository {
   }
 
   /**
-   * Learners a full run checks against the SIS to find the ones deleted there, with their SIS
-   * learner id, by ref; page with `afterRef`: every learner with an active assertion or whose CLR
-   * is on no revocation list. A learner whose removal was recorded (every assertion and the CLR
-   * revoked) is not listed again.
+   * Learners a full run of `source` checks against that SIS to find the ones deleted there, with
+   * their SIS learner id, by ref; page with `afterRef`. Listed: learners whose latest version that
+   * source built (a version no run built counts as the default source's, when `defaultSource`)
+   * and that have an active assertion or whose CLR is on no revocation list. A learner whose
+   * removal was recorded (every assertion and the CLR revoked) is not listed again.
    */
-  async listLearnersToReconcile(
-    options: { afterRef?: string; limit?: number } = {},
-  ): Promise<{ learnerRef: string; learnerId: string }[]> {
+  async listLearnersToReconcile(options: {
+    source: string;
+    defaultSource: boolean;
+    afterRef?: string;
+    limit?: number;
+  }): Promise<{ learnerRef: string; learnerId: string }[]> {
+    requireText(options.source, 'source', 100);
     return this.ctx.run(async (m) => {
       const query = m
         .createQueryBuilder(ClrVersionEntity, 'v')
+        .leftJoin(SyncRunEntity, 'r', 'r.id = v.runId')
         .select('v.learnerRef', 'learnerRef')
-        .addSelect('MAX(v.learnerId)', 'learnerId')
-        .where(
+        .addSelect('v.learnerId', 'learnerId')
+        .where(isLatestOfLearner)
+        .andWhere(options.defaultSource ? '(r.source = :source OR v.runId IS NULL)' : 'r.source = :source', {
+          source: options.source,
+        })
+        .andWhere(
           (sub) =>
             `(EXISTS ${sub
               .subQuery()
@@ -303,11 +306,10 @@ export class ClrVersionRepository {
               .getQuery()} OR NOT EXISTS ${sub
               .subQuery()
               .select('1')
-              .from(RevocationEntity, 'r')
-              .where('r.revokedId = v.clrId')
+              .from(RevocationEntity, 'x')
+              .where('x.revokedId = v.clrId')
               .getQuery()})`,
         )
-        .groupBy('v.learnerRef')
         .orderBy('v.learnerRef', 'ASC')
         .limit(limitOf(options.limit, 500, 10_000));
       if (options.afterRef !== undefined)
