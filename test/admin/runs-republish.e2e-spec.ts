@@ -317,5 +317,44 @@ describeWithService('redis', 'admin API: runs and republish (e2e)', () => {
         (await request(h.server).post('/admin/republish').set(AS_VIEWER).send({ all: true })).status,
       ).toBe(403);
     });
+
+    it('leaves out learners another source last published, and says so', async () => {
+      const [theirs, ours] = h.learnerIds.slice(2, 4);
+      // A republish run of source "second" (same SIS file) makes it the source that last
+      // published `theirs`.
+      const moved = await h.runs.trigger({
+        source: 'second',
+        mode: 'republish',
+        trigger: 'cli',
+        requestedBy: 'spec',
+        learnerIds: [theirs],
+        force: true,
+      });
+      expect(await h.waitForRun(moved.id)).toMatchObject({
+        status: 'succeeded',
+        counts: { learnersBuilt: 1 },
+      });
+
+      const both = await request(h.server)
+        .post('/admin/republish')
+        .set(AS_OPERATOR)
+        .send({ learnerIds: [theirs, ours] });
+      expect(both.status).toBe(202);
+      expect(both.body).toMatchObject({ learners: 1, otherSources: 1, run: { source: 'demo' } });
+      const runId = (both.body as { run: { id: string } }).run.id;
+      expect(await h.waitForRun(runId)).toMatchObject({ status: 'succeeded', counts: { learnersSeen: 1 } });
+      expect(JSON.parse((await h.store.plans.get(runId))!.request!)).toEqual({
+        force: true,
+        learnerIds: [ours],
+      });
+
+      const onlyTheirs = await request(h.server)
+        .post('/admin/republish')
+        .set(AS_OPERATOR)
+        .send({ learnerIds: [theirs] });
+      expect(onlyTheirs.status).toBe(422);
+      expect(JSON.stringify(onlyTheirs.body)).toContain('last published from another source');
+      expect(JSON.stringify(onlyTheirs.body)).not.toContain(theirs);
+    });
   });
 });

@@ -149,6 +149,7 @@ export interface PublishingAppOptions {
           producer,
           finaliser,
           ids,
+          defaultSource: config.sis.sources[0].name,
           learnerConcurrency: config.pipeline.learnerConcurrency,
           metrics,
         });

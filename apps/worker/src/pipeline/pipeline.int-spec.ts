@@ -343,5 +343,32 @@ describeWithService('redis', 'publishing pipeline on a demo SIS (SQLite store, r
     ]);
     expect(await h.store.ledger.listForLearner(elsewhere, 'active')).toHaveLength(1);
     expect(await h.store.ledger.listForLearner(unattributed, 'active')).toHaveLength(0);
+
+    // A republish run of this source naming the other source's learner reads them from the wrong
+    // SIS: it reports that and revokes nothing.
+    const started = await h.runs.trigger({
+      source: 'demo',
+      mode: 'republish',
+      trigger: 'cli',
+      requestedBy: 'spec',
+      learnerIds: ['elsewhere-1'],
+      force: true,
+    });
+    const republish = await h.runs.waitForRun(started.id, {
+      timeoutMs: 60_000,
+      pollMs: 50,
+      problemLimit: 100,
+    });
+    expect(republish.status).toBe('succeeded');
+    expect(republish.counts).toMatchObject({ learnersSeen: 1, learnersRemoved: 0, assertionsRevoked: 0 });
+    expect(republish.problems).toEqual([
+      expect.objectContaining({
+        recordSet: 'clr_learners',
+        key: elsewhere,
+        reason: expect.stringContaining('last published from source "registrar-archive"'),
+      }),
+    ]);
+    expect(await h.store.ledger.listForLearner(elsewhere, 'active')).toHaveLength(1);
+    expect(await h.store.revocations.isRevoked(ids.url('clrs', 'elsewhere'.padEnd(32, '0')))).toBe(false);
   }, 200_000);
 });

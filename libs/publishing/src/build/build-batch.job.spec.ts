@@ -146,6 +146,7 @@ function setUp(options: { compose?: () => Promise<unknown>; settled?: boolean } 
     producer: { enqueueMany: jest.fn() } as unknown as BuildBatchJobDeps['producer'],
     finaliser: { complete } as unknown as BuildBatchJobDeps['finaliser'],
     ids,
+    defaultSource: 'demo',
     metrics,
   });
   return { job, metrics, settleBatch, complete };

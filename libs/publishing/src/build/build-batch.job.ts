@@ -2,6 +2,7 @@ import { JobName, type JobOf, type JobProducer } from '@app/jobs';
 import { type ClrIdFactory } from '@app/mapping';
 import { loggableError } from '@app/observability';
 import {
+  type ClrVersionSummary,
   type PublisherStore,
   type RunBatchEntity,
   type RunProblemInput,
@@ -47,6 +48,8 @@ export interface BuildBatchJobDeps {
   producer: JobProducer;
   finaliser: RunFinaliser;
   ids: ClrIdFactory;
+  /** The first configured source's name: versions no run built (operator republishes) are its. */
+  defaultSource: string;
   learnerConcurrency?: number;
   /** Learners built by outcome, CLRs signed and the build stage's duration, per settled batch. */
   metrics?: Pick<PipelineMetrics, 'recordLearnerBuilt' | 'recordClrsSigned' | 'startStage'>;
@@ -234,6 +237,17 @@ export class BuildBatchJob {
       store.targets.list({ enabled: true }),
       store.ledger.withheldFor(learnerRefs),
     ]);
+    // The source that built a version (asked only for learners the SIS did not have).
+    const sources = new Map<string, Promise<string | undefined>>();
+    const sourceOf = (version: ClrVersionSummary): Promise<string | undefined> => {
+      if (version.runId === null) return Promise.resolve(this.deps.defaultSource);
+      let source = sources.get(version.runId);
+      if (source === undefined) {
+        source = store.runs.get(version.runId).then((built) => built?.source);
+        sources.set(version.runId, source);
+      }
+      return source;
+    };
     const context: PublishContext = {
       runId: run.id,
       issuedOn,
@@ -266,6 +280,20 @@ export class BuildBatchJob {
       for (const problem of composition.problems) tally.problems.push({ ...problem, learnerRef });
       const previous = latest.get(learnerRef);
       if (composition.status === 'unknown-learner') {
+        const publishedBy = previous === undefined ? undefined : await sourceOf(previous);
+        if (publishedBy !== undefined && publishedBy !== run.source) {
+          // Another source published this learner since (or a republish named the wrong source):
+          // this SIS not having them says nothing about theirs.
+          tally.progress.learnersUnchanged += 1;
+          tally.problems.push({
+            recordSet: 'clr_learners',
+            key: learnerRef,
+            reason: `the learner was last published from source "${publishedBy}", whose SIS this run does not read: nothing revoked`,
+            effect: 'skipped',
+            learnerRef,
+          });
+          return;
+        }
         const outcome = await this.deps.publisher.remove(learnerRef, previous);
         if (outcome.kind === 'removed') {
           tally.removed += 1;

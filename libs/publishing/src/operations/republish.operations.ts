@@ -2,6 +2,7 @@ import { type AppConfig } from '@app/config';
 import { type ClrIdFactory } from '@app/mapping';
 import { type PublishedLearner, type PublisherStore } from '@app/store';
 import { MAX_REPUBLISH_LEARNERS, type SyncRunService } from '../runs/sync-run.service';
+import { learnerRefOf } from '../build/learner-ref';
 import { type OperationActor, actorDetails } from './operation-actor';
 import { OperationError, invalidField } from './operation.error';
 import { type RunView, runView } from './operation-views';
@@ -126,10 +127,21 @@ export class RepublishOperations {
       );
     }
     if ('learnerIds' in request) {
+      // A learner another source last published is that source's to republish: read from this
+      // one, they would be missing from its SIS and the build would take them for removed.
+      const learnerIds = [...new Set(textList('learnerIds', request.learnerIds, 255))];
+      const published = await this.store.versions.publishedLearners({
+        learnerRefs: learnerIds.map((id) => learnerRefOf(this.ids, id)),
+      });
+      const elsewhere = new Set(
+        published
+          .filter((learner) => (learner.source ?? this.defaultSource) !== source)
+          .map((learner) => learner.learnerId),
+      );
       return {
         scope: 'learnerIds',
-        learnerIds: textList('learnerIds', request.learnerIds, 255),
-        otherSources: 0,
+        learnerIds: learnerIds.filter((id) => !elsewhere.has(id)),
+        otherSources: elsewhere.size,
       };
     }
     if ('learnerRefs' in request) {
