@@ -204,6 +204,11 @@ describeWithService('redis', 'admin API: deliveries, targets and keys (e2e)', ()
         .set(AS_OPERATOR)
         .send({ target: 5 });
       expect(malformed.body).toMatchObject({ error: { details: { field: 'target' } } });
+      // The refused call is in the audit log too, without a subject (the body's is no string).
+      const refused = (await auditOf(h.store, 'POST /admin/deliveries/retry-dead')).find(
+        (entry) => entry.details.requestId === malformed.headers['x-request-id'],
+      );
+      expect(refused).toMatchObject({ subject: null, details: { outcome: 'failed', status: 400 } });
     });
   });
 

@@ -202,6 +202,39 @@ describeWithService('redis', 'admin authentication and authorization (e2e)', () 
       ]);
     });
 
+    it("refuses changes another site's page asks a browser to make, with the browser's Basic credentials", async () => {
+      const basic = `Basic ${Buffer.from(`anyone:${OPERATOR}`).toString('base64')}`;
+      const addJob = (headers: Record<string, string>) =>
+        request(server)
+          .post('/admin/queues/api/queues/extract/add')
+          .set({ Authorization: basic, ...headers })
+          .type('form')
+          .send('name=flood&data[runId]=x');
+      const crossSiteHeaders: Record<string, string>[] = [
+        { 'Sec-Fetch-Site': 'cross-site' },
+        { 'Sec-Fetch-Site': 'same-site' },
+        { Origin: 'https://evil.example' },
+        { Origin: 'null' },
+      ];
+      for (const headers of crossSiteHeaders) {
+        const res = await addJob(headers);
+        expect({ headers, status: res.status, code: res.body?.error?.code }).toEqual({
+          headers,
+          status: 403,
+          code: 'cross_site_request',
+        });
+      }
+      // The dashboard's own page may change things.
+      const own = await request(server)
+        .put('/admin/queues/api/queues/extract/pause')
+        .set({ Authorization: basic, 'Sec-Fetch-Site': 'same-origin' });
+      expect(own.status).toBeLessThan(300);
+      const resumed = await request(server)
+        .put('/admin/queues/api/queues/extract/resume')
+        .set({ Authorization: basic, Host: 'admin.example.edu', Origin: 'https://admin.example.edu' });
+      expect(resumed.status).toBeLessThan(300);
+    });
+
     it('writes changes made on the board to the audit log', async () => {
       const pause = await request(server)
         .put('/admin/queues/api/queues/extract/pause')

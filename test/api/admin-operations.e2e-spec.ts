@@ -80,6 +80,22 @@ describeWithService('redis', 'admin audit, errors and logs (e2e)', () => {
       });
     });
 
+    it('answers a body that is not JSON with invalid_json, quoting none of it', async () => {
+      const res = await request(server)
+        .post('/admin/test-ops/invalid')
+        .set({ ...auth, 'Content-Type': 'application/json' })
+        .send('{"learnerIds": [STU-998877 Jane Doe]}');
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        error: { code: 'invalid_json', message: 'The request body is not valid JSON' },
+        requestId: res.headers['x-request-id'],
+      });
+      expect(JSON.stringify(res.body)).not.toContain('STU-998877');
+      // A body that parses still reaches the handler.
+      const parsed = await request(server).post('/admin/test-ops/invalid').set(auth).send({ limit: 1 });
+      expect(parsed.body.error.code).toBe('invalid_request');
+    });
+
     it('maps a validation failure to 400 listing every issue', async () => {
       const res = await request(server).post('/admin/test-ops/invalid').set(auth).send({ limit: 99 });
       expect(res.status).toBe(400);

@@ -153,6 +153,26 @@ providerApi:
     expect(summary.status).toBe('succeeded');
     expect(summary.counts.learnersSeen).toBe(LEARNERS);
     expect(summary.problems.length).toBeGreaterThan(3);
+    // The run as the admin API shows it names the learner with the bad birth date by ref only.
+    const runId = (started.body as { id: string }).id;
+    type ProblemPage = {
+      items: { recordSet: string; key: string; learnerRef: string | null }[];
+      next: number | null;
+    };
+    const learnerProblems: ProblemPage['items'] = [];
+    for (let after: number | null | undefined; after !== null;) {
+      const shown = await request(server)
+        .get(`/admin/runs/${runId}`)
+        .set(AS_OPERATOR)
+        .query(after === undefined ? {} : { problemsAfter: after });
+      expect(shown.status).toBe(200);
+      expect(JSON.stringify(shown.body)).not.toContain('S0000002');
+      const page = (shown.body as { problems: ProblemPage }).problems;
+      learnerProblems.push(...page.items.filter((problem) => problem.recordSet === 'clr_learners'));
+      after = page.next;
+    }
+    expect(learnerProblems.length).toBeGreaterThan(0);
+    for (const problem of learnerProblems) expect(problem.key).toBe(problem.learnerRef);
     // Everything is logged at trace level, synchronously, in this one process with the provider
     // verifying every signature: under a loaded machine the deliveries take a while.
     const counts = await stack.settle(SETTLE_MS);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type AppConfig, resolveFromRoot } from '@app/config';
 import { NestFactory } from '@nestjs/core';
+import { type NextFunction, type Request, type Response } from 'express';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { type ApiModuleOptions, ApiModule } from './api.module';
@@ -20,15 +21,38 @@ function packageVersion(): string {
 }
 
 /**
+ * JSON bodies parsed ahead of Nest's own parser (which then finds them parsed), so that a body
+ * that is not JSON reaches the error filter as `invalid_json`: Nest turns the parser's
+ * SyntaxError into a 400 carrying the parser's message, which quotes the body (a SIS id typed
+ * into a request must not come back in an error).
+ */
+function parseJsonBodies(app: NestExpressApplication): void {
+  app.useBodyParser('json');
+  app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) => {
+    const parseFailed = (error as { type?: unknown } | null)?.type === 'entity.parse.failed';
+    next(
+      parseFailed
+        ? Object.assign(new Error('The request body is not valid JSON'), {
+            status: 400,
+            expose: true,
+            type: 'entity.parse.failed',
+          })
+        : error,
+    );
+  });
+}
+
+/**
  * What every api app gets once created: the pino logger for Nest's own logs, no `X-Powered-By`,
- * and the OpenAPI document of /admin at /admin/docs (unless `admin.docs: false`). Apply it to an
- * app created from a module that imports `ApiModule.forRoot` (tests add controllers that way)
- * with `bufferLogs: true`.
+ * JSON bodies whose parse errors quote nothing, and the OpenAPI document of /admin at
+ * /admin/docs (unless `admin.docs: false`). Apply it to an app created from a module that
+ * imports `ApiModule.forRoot` (tests add controllers that way) with `bufferLogs: true`.
  */
 export function configureApiApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   app.flushLogs();
   app.disable('x-powered-by');
+  parseJsonBodies(app);
   if (config.admin.docs) serveAdminDocs(app, packageVersion());
 }
 

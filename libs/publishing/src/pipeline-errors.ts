@@ -18,6 +18,20 @@ export function isRetryable(error: unknown): boolean {
   return true;
 }
 
+/** What BullMQ says of a job it failed because it stalled more often than allowed. */
+const STALLED = /stalled more than allowable limit/;
+
+/**
+ * Why a job failed for good, as a run or batch reason: a job that stalled too often (its worker
+ * died or hung every time it held it; no handler saw the last time), else {@link failureReason}.
+ */
+export function jobFailureReason(error: unknown): string {
+  if (error instanceof Error && STALLED.test(error.message)) {
+    return 'the job stalled more often than allowed (its worker died or hung each time it ran it)';
+  }
+  return failureReason(error);
+}
+
 /**
  * A short reason for a run or batch failure, stored on the run and logged: the error's class,
  * code and first line. The message is kept only for errors known to carry ids and codes only

@@ -30,7 +30,7 @@ export class AdminAuditService {
       await this.store.audit.append({
         actor: entry.actor,
         action: entry.action.slice(0, 100),
-        subject: entry.subject === undefined || entry.subject === null ? null : entry.subject.slice(0, 400),
+        subject: typeof entry.subject === 'string' ? entry.subject.slice(0, 400) : null,
         details: { ...entry.details },
       });
     } catch (error) {

@@ -17,11 +17,14 @@ export function defaultAction(req: Request): string {
   return `${req.method} ${typeof route === 'string' ? route : req.path}`;
 }
 
+/** The call's subject; anything but a string (a body field of the wrong type) is none. */
 function subjectOf(spec: AuditSpec, req: Request, result: unknown): string | undefined {
-  const params = (req.params ?? {}) as Record<string, string | undefined>;
-  if (typeof spec.subject === 'function') return spec.subject(req, result);
-  if (typeof spec.subject === 'string') return params[spec.subject];
-  return params.id;
+  const params = (req.params ?? {}) as Record<string, unknown>;
+  const subject: unknown =
+    typeof spec.subject === 'function'
+      ? spec.subject(req, result)
+      : params[typeof spec.subject === 'string' ? spec.subject : 'id'];
+  return typeof subject === 'string' ? subject : undefined;
 }
 
 /**

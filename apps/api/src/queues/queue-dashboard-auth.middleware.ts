@@ -10,6 +10,28 @@ import { requestIdOf } from '../errors/request-id';
 const BASIC_CHALLENGE = 'Basic realm="clr-publisher-admin", charset="UTF-8"';
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** `Sec-Fetch-Site` values of a request the dashboard's own page (or no browser page) made. */
+const OWN_SITE = new Set(['same-origin', 'none']);
+
+/**
+ * Whether a browser says another site started the request. A browser sends remembered Basic
+ * credentials with any request to the dashboard, even a form another site posts, so a changing
+ * call must come from the dashboard's own page: `Sec-Fetch-Site` same-origin (or none: typed or
+ * bookmarked), or, from browsers without it, an `Origin` of this host. Clients that send neither
+ * (curl, scripts with a bearer token) are not browsers and pass.
+ */
+function crossSite(req: Request): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string') return !OWN_SITE.has(site.toLowerCase());
+  const origin = req.headers.origin;
+  if (typeof origin !== 'string') return false;
+  try {
+    return new URL(origin).host !== req.headers.host;
+  } catch {
+    return true; // `null` (a sandboxed or file page) or garbage: not this host
+  }
+}
+
 /** Bull Board runs its own Express app, which would announce itself; the api does not. */
 function hidePoweredBy(res: Response): void {
   const setHeader = res.setHeader.bind(res);
@@ -20,8 +42,9 @@ function hidePoweredBy(res: Response): void {
 /**
  * In front of Bull Board: an operator token (as for any changing /admin call: the dashboard
  * retries, removes and promotes jobs) as a bearer or as the password of Basic credentials (what
- * a browser can send), errors in the api's shape, and every changing dashboard call (retry,
- * clean, pause ...) in the audit log once it has been answered.
+ * a browser can send), errors in the api's shape, changing calls only from the dashboard's own
+ * page (not a form on another site riding the browser's Basic credentials), and every changing
+ * dashboard call (retry, clean, pause ...) in the audit log once it has been answered.
  */
 @Injectable()
 export class QueueDashboardAuthMiddleware implements NestMiddleware {
@@ -32,6 +55,15 @@ export class QueueDashboardAuthMiddleware implements NestMiddleware {
 
   use(req: Request & AdminRequest, res: Response, next: NextFunction): void {
     hidePoweredBy(res);
+    if (!READ_METHODS.has(req.method.toUpperCase()) && crossSite(req)) {
+      sendApiError(req, res, {
+        status: 403,
+        code: 'cross_site_request',
+        message: 'changes on the queue dashboard are accepted only from its own page',
+        severity: 'warn',
+      });
+      return;
+    }
     this.authenticator
       .authenticate(req.headers.authorization, { allowBasic: true })
       .then((principal) => {

@@ -24,4 +24,9 @@ export class BuildConsumer extends PipelineConsumer {
       throw new UnrecoverableError(`unexpected job ${job.name}`);
     return this.handler.handle(job.data, attemptOf(job));
   }
+
+  protected failedForGood(job: Job<JobOf<JobName.BuildBatch>>, error: Error): Promise<void> {
+    if (job.name !== (JobName.BuildBatch as string)) return Promise.resolve();
+    return this.handler.failForGood(job.data, error);
+  }
 }

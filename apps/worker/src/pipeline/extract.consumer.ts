@@ -24,4 +24,9 @@ export class ExtractConsumer extends PipelineConsumer {
       throw new UnrecoverableError(`unexpected job ${job.name}`);
     return this.handler.handle(job.data, attemptOf(job));
   }
+
+  protected failedForGood(job: Job<JobOf<JobName.ExtractRun>>, error: Error): Promise<void> {
+    if (job.name !== (JobName.ExtractRun as string)) return Promise.resolve();
+    return this.handler.failForGood(job.data, error);
+  }
 }

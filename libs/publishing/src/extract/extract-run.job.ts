@@ -3,7 +3,7 @@ import { type SisReader } from '@app/sis';
 import { type PublisherStore, type SyncRunEntity, parseRunRequest, parseWatermarks } from '@app/store';
 import { loggableError } from '@app/observability';
 import { Logger } from '@nestjs/common';
-import { failureReason, isRetryable } from '../pipeline-errors';
+import { failureReason, isRetryable, jobFailureReason } from '../pipeline-errors';
 import { type PipelineMetrics, stageTimer } from '../pipeline-metrics';
 import { type RunFinaliser } from '../runs/run-finaliser';
 import { isFinished } from '../runs/run-completion';
@@ -95,6 +95,17 @@ export class ExtractRunJob {
       );
       throw error;
     }
+  }
+
+  /**
+   * The run's extraction job failed for good without its handler finishing the run (it stalled
+   * more often than allowed, or its last attempt threw before the handler could): the run fails,
+   * with what failed the job, and frees its source.
+   */
+  async failForGood(data: JobOf<JobName.ExtractRun>, error: unknown): Promise<void> {
+    const run = await this.deps.store.runs.get(data.runId);
+    if (run === null || isFinished(run.status)) return;
+    await this.deps.finaliser.finish(run.id, 'failed', `extraction failed: ${jobFailureReason(error)}`);
   }
 
   private async extract(

@@ -64,7 +64,8 @@ export class RunDto {
 class RunProblemDto {
   @ApiProperty({ description: 'Cursor: pass as problemsAfter for the next page' }) id!: number;
   @ApiProperty({ example: 'clr_course_grades' }) recordSet!: string;
-  @ApiProperty({ description: "The SIS row's key" }) key!: string;
+  @ApiProperty({ description: "The SIS row's key; a learner row's is the learner ref, never the SIS id" })
+  key!: string;
   @ApiProperty() reason!: string;
   @ApiProperty({ type: String, nullable: true, example: 'skipped' }) effect!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The learner ref (never the SIS id)' })

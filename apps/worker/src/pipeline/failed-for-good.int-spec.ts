@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { jobFailureReason } from '@app/publishing';
+import { describeWithService } from '@app/testing';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { settleJobsFailedForGood } from './failed-for-good';
+
+const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
+
+describeWithService('redis', 'jobs that failed for good, on real BullMQ', () => {
+  const prefix = `t-failed-${randomBytes(4).toString('hex')}`;
+  const closing: { close(): Promise<void> }[] = [];
+  let queue: Queue;
+
+  beforeAll(() => {
+    queue = new Queue('work', { connection, prefix });
+    closing.push(queue);
+  });
+  afterAll(async () => {
+    await queue.obliterate({ force: true });
+    for (const item of closing.reverse()) await item.close();
+  });
+
+  /** A worker whose settled jobs are recorded; resolves `settled` with the first one. */
+  function watched(
+    processor: (job: Job) => Promise<unknown>,
+    options: { maxStalledCount?: number; stalledInterval?: number; lockDuration?: number } = {},
+    name = 'work',
+  ): { worker: Worker; settled: { jobId: string | undefined; message: string }[] } {
+    const settled: { jobId: string | undefined; message: string }[] = [];
+    const worker = new Worker(name, processor, { connection, prefix, ...options });
+    closing.push(worker);
+    settleJobsFailedForGood(
+      worker,
+      (job, error) => {
+        settled.push({ jobId: job.id, message: error.message });
+        return Promise.resolve();
+      },
+      (error) => {
+        throw error;
+      },
+    );
+    return { worker, settled };
+  }
+
+  async function until(check: () => boolean, ms = 10_000): Promise<void> {
+    for (const start = Date.now(); !check(); await sleep(20)) {
+      if (Date.now() - start > ms) throw new Error(`not within ${ms} ms`);
+    }
+  }
+
+  it('settles a job once, after its last attempt, not after the attempts that are retried', async () => {
+    let attempts = 0;
+    const { worker, settled } = watched(() => {
+      attempts += 1;
+      return Promise.reject(new Error(`attempt ${attempts} failed`));
+    });
+    await queue.add('retried', {}, { jobId: 'retried', attempts: 3, backoff: { type: 'fixed', delay: 10 } });
+    await until(() => settled.length > 0);
+    await sleep(200);
+    expect(attempts).toBe(3);
+    expect(settled).toEqual([{ jobId: 'retried', message: 'attempt 3 failed' }]);
+    await worker.close();
+  });
+
+  it('settles a job that fails without a retry at once', async () => {
+    const { worker, settled } = watched(() => Promise.reject(new UnrecoverableError('not for retrying')));
+    await queue.add('unrecoverable', {}, { jobId: 'unrecoverable', attempts: 5 });
+    await until(() => settled.length > 0);
+    expect(settled).toEqual([{ jobId: 'unrecoverable', message: 'not for retrying' }]);
+    await worker.close();
+  });
+
+  it('settles a job that stalled more often than allowed, which no handler saw fail', async () => {
+    // A worker that takes the job and dies holding it (closed without finishing, no lock renewal).
+    let taken!: () => void;
+    const tookIt = new Promise<void>((resolve) => (taken = resolve));
+    // A queue of its own: the workers of a queue share one stalled-check timer, set by whichever
+    // checks first (the other tests' workers would hold it for their 30 s).
+    const stalling = new Queue('stalling', { connection, prefix });
+    closing.push(stalling);
+    const dying = new Worker(
+      'stalling',
+      () => {
+        taken();
+        return new Promise(() => undefined);
+      },
+      { connection, prefix, lockDuration: 500, stalledInterval: 300 },
+    );
+    await stalling.add('held', {}, { jobId: 'held', attempts: 3 });
+    await tookIt;
+    await dying.close(true);
+    const { worker, settled } = watched(
+      () => Promise.resolve('never reached'),
+      { maxStalledCount: 0, stalledInterval: 300 },
+      'stalling',
+    );
+    await until(() => settled.length > 0);
+    expect(settled).toEqual([
+      { jobId: 'held', message: expect.stringMatching(/stalled more than allowable limit/) },
+    ]);
+    expect(jobFailureReason(new Error(settled[0].message))).toBe(
+      'the job stalled more often than allowed (its worker died or hung each time it ran it)',
+    );
+    expect(await stalling.getJobState('held')).toBe('failed');
+    await worker.close();
+    await stalling.obliterate({ force: true });
+  }, 20_000);
+});
