@@ -2,7 +2,7 @@ import { loadConfig, sisSourceSchema } from '@app/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { SyncRunConflictError } from '../runs/sync-run.errors';
 import { type SyncRunService, type TriggerRunInput } from '../runs/sync-run.service';
-import { SyncScheduler, syncSchedules } from './sync-scheduler';
+import { type FullRunDeferral, SyncScheduler, syncSchedules } from './sync-scheduler';
 
 const base = loadConfig({ path: 'config/default.yaml', env: {} });
 const config = {
@@ -97,6 +97,100 @@ describe('SyncScheduler', () => {
     await expect(scheduler.tick({ name: 'n', source: 'registrar', mode: 'full' })).resolves.toEqual({
       status: 'error',
       reason: 'Redis is down',
+    });
+  });
+
+  describe('a full tick that finds an incremental run active', () => {
+    /** One source's runs, as the store keeps them: one active at a time, the trigger atomic. */
+    class FakeRuns {
+      readonly runs: { id: string; mode: string; createdAt: Date; active: boolean }[] = [];
+      readonly triggered: string[] = [];
+      start(mode: string): string {
+        const id = `run-${this.runs.length + 1}`;
+        this.runs.push({ id, mode, createdAt: new Date(), active: true });
+        return id;
+      }
+      finishAll(): void {
+        for (const run of this.runs) run.active = false;
+      }
+      service(): SyncRunService {
+        return {
+          trigger: (input: TriggerRunInput) => {
+            const active = this.runs.find((run) => run.active);
+            if (active !== undefined)
+              return Promise.reject(new SyncRunConflictError(input.source!, active.id));
+            this.triggered.push(input.mode);
+            return Promise.resolve({ id: this.start(input.mode) });
+          },
+          get: (id: string) => Promise.resolve(this.runs.find((run) => run.id === id) ?? null),
+          list: () => Promise.resolve([...this.runs].reverse()),
+        } as unknown as SyncRunService;
+      }
+    }
+    const full = { name: 'sync:registrar:full', source: 'registrar', mode: 'full' } as const;
+    const until = async (check: () => boolean): Promise<void> => {
+      for (let i = 0; i < 2000 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    const schedulers: SyncScheduler[] = [];
+    const scheduler = (runs: FakeRuns, deferral: Partial<FullRunDeferral> = { retryMs: 10 }) => {
+      const made = new SyncScheduler(new SchedulerRegistry(), runs.service(), config, deferral);
+      schedulers.push(made);
+      return made;
+    };
+    afterEach(() => schedulers.splice(0).forEach((made) => made.stop()));
+
+    it('starts the full run once the incremental run is over', async () => {
+      const runs = new FakeRuns();
+      const incremental = runs.start('incremental');
+      await expect(scheduler(runs).tick(full)).resolves.toEqual({
+        status: 'deferred',
+        activeRunId: incremental,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(runs.triggered).toEqual([]);
+      runs.finishAll();
+      await until(() => runs.triggered.length > 0);
+      expect(runs.triggered).toEqual(['full']);
+    });
+
+    it('starts one full run when two instances deferred the same tick', async () => {
+      const runs = new FakeRuns();
+      runs.start('incremental');
+      const tickedAt = new Date();
+      await scheduler(runs).tick(full, tickedAt);
+      await scheduler(runs, { retryMs: 60 }).tick(full, tickedAt);
+      runs.finishAll();
+      await until(() => runs.triggered.length > 0);
+      // The full run is over before the other instance tries again: it must not start a second.
+      runs.finishAll();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(runs.triggered).toEqual(['full']);
+    });
+
+    it('skips a full tick that finds a full run active, and gives up a deferred one in time', async () => {
+      const runs = new FakeRuns();
+      const previous = runs.start('full');
+      await expect(scheduler(runs).tick(full)).resolves.toEqual({ status: 'skipped', activeRunId: previous });
+      runs.finishAll();
+      runs.start('incremental');
+      await expect(scheduler(runs, { retryMs: 10, giveUpAfterMs: 30 }).tick(full)).resolves.toMatchObject({
+        status: 'deferred',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      runs.finishAll();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(runs.triggered).toEqual([]);
+    });
+
+    it('drops its deferred full runs when stopped', async () => {
+      const runs = new FakeRuns();
+      runs.start('incremental');
+      const made = scheduler(runs, { retryMs: 30 });
+      await made.tick(full);
+      made.stop();
+      runs.finishAll();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(runs.triggered).toEqual([]);
     });
   });
 });

@@ -20,7 +20,19 @@ export interface SyncSchedule {
 export type TickOutcome =
   | { status: 'triggered'; runId: string }
   | { status: 'skipped'; activeRunId: string }
+  /** A full tick found an incremental or republish run active: it tries again once that ends. */
+  | { status: 'deferred'; activeRunId: string }
   | { status: 'error'; reason: string };
+
+/** How a deferred full run is tried again. */
+export interface FullRunDeferral {
+  /** Between tries. Default 60 s. */
+  retryMs: number;
+  /** After the tick, when it gives up (the next full tick is the next chance). Default 12 h. */
+  giveUpAfterMs: number;
+}
+
+const DEFAULT_DEFERRAL: FullRunDeferral = { retryMs: 60_000, giveUpAfterMs: 12 * 3600_000 };
 
 /** The schedules of `sis.sources[].schedule` (`incremental`, `full`, `timeZone`). */
 export function syncSchedules(config: Pick<AppConfig, 'sis'>): SyncSchedule[] {
@@ -46,18 +58,27 @@ export function syncSchedules(config: Pick<AppConfig, 'sis'>): SyncSchedule[] {
  * Registers one cron job per configured schedule in Nest's SchedulerRegistry (so they are
  * listed, stopped on shutdown, and never hard-coded). A tick only triggers a run: a source that
  * is still running is logged and skipped, any other failure logged; nothing is thrown into the
- * scheduler. The api app registers it; with several api instances every tick still starts at
- * most one run per source (the trigger is atomic).
+ * scheduler. A full tick is not lost to an incremental or republish run that holds the source
+ * (an hourly incremental schedule would otherwise often take the weekly full run's minute, and
+ * only full runs reconcile what vanished from the SIS): it tries again every minute until a full
+ * run of the source has started since the tick, here or in another instance. The api app
+ * registers it; with several api instances every tick still starts at most one run per source
+ * (the trigger is atomic).
  */
 export class SyncScheduler {
   private readonly logger = new Logger('SyncScheduler');
   private readonly names: string[] = [];
+  private readonly retries = new Set<NodeJS.Timeout>();
+  private readonly deferral: FullRunDeferral;
 
   constructor(
     private readonly registry: SchedulerRegistry,
     private readonly runs: SyncRunService,
     private readonly config: Pick<AppConfig, 'sis'>,
-  ) {}
+    deferral: Partial<FullRunDeferral> = {},
+  ) {
+    this.deferral = { ...DEFAULT_DEFERRAL, ...deferral };
+  }
 
   /** Adds and starts the cron jobs; returns the schedules registered. */
   start(): SyncSchedule[] {
@@ -79,8 +100,10 @@ export class SyncScheduler {
     return schedules;
   }
 
-  /** Stops and removes the jobs this scheduler added. */
+  /** Stops and removes the jobs this scheduler added, and its deferred full runs. */
   stop(): void {
+    for (const timer of this.retries) clearTimeout(timer);
+    this.retries.clear();
     for (const name of this.names.splice(0)) {
       if (this.registry.doesExist('cron', name)) {
         void this.registry.getCronJob(name).stop();
@@ -90,13 +113,23 @@ export class SyncScheduler {
   }
 
   /** One tick: trigger, and report instead of throwing. */
-  async tick(schedule: Pick<SyncSchedule, 'name' | 'source' | 'mode'>): Promise<TickOutcome> {
+  async tick(
+    schedule: Pick<SyncSchedule, 'name' | 'source' | 'mode'>,
+    tickedAt: Date = new Date(),
+  ): Promise<TickOutcome> {
     try {
       const run = await this.runs.trigger({ source: schedule.source, mode: schedule.mode, trigger: 'cron' });
       this.logger.log(`${schedule.name}: started run ${run.id}`);
       return { status: 'triggered', runId: run.id };
     } catch (error) {
       if (error instanceof SyncRunConflictError) {
+        if (schedule.mode === 'full' && (await this.holdsForAnotherMode(error.activeRunId))) {
+          this.logger.warn(
+            `${schedule.name}: run ${error.activeRunId} of the source is still active; the full run follows it`,
+          );
+          this.retryLater(schedule, tickedAt);
+          return { status: 'deferred', activeRunId: error.activeRunId };
+        }
         this.logger.warn(`${schedule.name}: skipped, run ${error.activeRunId} of the source is still active`);
         return { status: 'skipped', activeRunId: error.activeRunId };
       }
@@ -104,5 +137,44 @@ export class SyncScheduler {
       this.logger.error(`${schedule.name}: could not trigger a run: ${reason}`);
       return { status: 'error', reason };
     }
+  }
+
+  /** Whether the run holding the source is not a full run (or is gone already). */
+  private async holdsForAnotherMode(activeRunId: string): Promise<boolean> {
+    const active = await this.runs.get(activeRunId);
+    return active === null || active.mode !== 'full';
+  }
+
+  private retryLater(schedule: Pick<SyncSchedule, 'name' | 'source' | 'mode'>, tickedAt: Date): void {
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      void this.retryFull(schedule, tickedAt);
+    }, this.deferral.retryMs);
+    timer.unref();
+    this.retries.add(timer);
+  }
+
+  /** A deferred full tick tries again, unless a full run started since it or it waited too long. */
+  private async retryFull(
+    schedule: Pick<SyncSchedule, 'name' | 'source' | 'mode'>,
+    tickedAt: Date,
+  ): Promise<void> {
+    try {
+      const recent = await this.runs.list({ source: schedule.source, limit: 20 });
+      if (recent.some((run) => run.mode === 'full' && run.createdAt.getTime() >= tickedAt.getTime())) return;
+      if (Date.now() - tickedAt.getTime() > this.deferral.giveUpAfterMs) {
+        this.logger.error(
+          `${schedule.name}: gave up the full run of ${tickedAt.toISOString()}: the source stayed busy`,
+        );
+        return;
+      }
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      this.logger.error(`${schedule.name}: could not check for a full run: ${reason}`);
+      this.retryLater(schedule, tickedAt);
+      return;
+    }
+    const outcome = await this.tick(schedule, tickedAt);
+    if (outcome.status === 'error') this.retryLater(schedule, tickedAt);
   }
 }
