@@ -215,6 +215,46 @@ describeWithService('redis', 'admin API: runs and republish (e2e)', () => {
     });
   });
 
+  describe('POST /admin/runs/{id}/cancel and /resume', () => {
+    it('cancels an active run with a reason, freeing its source: 200, then 409; 404 unknown; viewers 403', async () => {
+      const busy = await occupySecond();
+      const path = `/admin/runs/${busy.id}/cancel`;
+      expect((await request(h.server).post(path).set(AS_VIEWER).send({})).status).toBe(403);
+      const bad = await request(h.server).post(path).set(AS_OPERATOR).send({ reason: '' });
+      expect(bad.status).toBe(400);
+      expect(bad.body).toMatchObject({ error: { details: { field: 'reason' } } });
+      const res = await request(h.server).post(path).set(AS_OPERATOR).send({ reason: 'its jobs were lost' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: busy.id, status: 'cancelled', error: 'its jobs were lost' });
+      expect(await h.store.slots.holder('second')).toBeNull();
+      const [domain] = await auditOf(h.store, 'run.cancel');
+      expect(domain).toMatchObject({ actor: 'otto-operator', subject: busy.id, details: { via: 'api' } });
+      const again = await request(h.server).post(path).set(AS_OPERATOR).send({});
+      expect(again.status).toBe(409);
+      expect(again.body).toMatchObject({ error: { code: 'run_not_active' } });
+      const unknown = await request(h.server)
+        .post('/admin/runs/00000000-0000-0000-0000-000000000000/cancel')
+        .set(AS_OPERATOR)
+        .send({});
+      expect(unknown.status).toBe(404);
+    });
+
+    it('resumes a run whose jobs were lost: its extraction is queued again and it finishes', async () => {
+      const lost = await h.store.runs.create({ source: 'second', mode: 'full', trigger: 'cli' });
+      await h.store.plans.create(lost.id, null);
+      await h.store.slots.acquire('second', lost.id);
+      const res = await request(h.server).post(`/admin/runs/${lost.id}/resume`).set(AS_OPERATOR);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ run: { id: lost.id }, extractQueued: true, batchesQueued: 0 });
+      expect(await h.waitForRun(lost.id)).toMatchObject({ status: 'succeeded' });
+      const [domain] = await auditOf(h.store, 'run.resume');
+      expect(domain).toMatchObject({ subject: lost.id, details: { extractQueued: true, via: 'api' } });
+      expect((await request(h.server).post(`/admin/runs/${lost.id}/resume`).set(AS_OPERATOR)).status).toBe(
+        409,
+      );
+    });
+  });
+
   describe('POST /admin/republish', () => {
     it('republishes a list of learners: forced run, 202, SIS ids neither audited nor logged', async () => {
       const learnerIds = h.learnerIds.slice(0, 2);

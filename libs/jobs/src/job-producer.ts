@@ -54,6 +54,29 @@ export class JobProducer {
     return ids;
   }
 
+  /**
+   * Queues the jobs again where they are not queued any more: a job whose id is still kept as
+   * failed or completed (which {@link enqueueMany} would leave as it is) is moved back to wait
+   * with its attempts reset; a missing one is added; a waiting, delayed or active one is left.
+   * Returns how many were added or moved back.
+   */
+  async requeueMany(items: readonly JobItem[]): Promise<number> {
+    let requeued = 0;
+    for (const item of items) {
+      const queue = this.queues[JOB_QUEUE[item.name]];
+      const job = await queue.getJob(jobIdOf(item, 0));
+      const state = job === undefined ? 'missing' : await job.getState();
+      if (state === 'failed' || state === 'completed') {
+        await job!.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
+        requeued += 1;
+      } else if (state === 'missing' || state === 'unknown') {
+        await this.enqueue(item);
+        requeued += 1;
+      }
+    }
+    return requeued;
+  }
+
   /** The BullMQ queue behind a name (counts, draining in tests, the Redis client). */
   queue(name: QueueName): Queue {
     return this.queues[name];

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { describeWithService } from '@app/testing';
 import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { QueueName } from './job-catalogue';
+import { JobName, QueueName } from './job-catalogue';
+import { UnrecoverableError, Worker } from 'bullmq';
 import { JobProducer } from './job-producer';
 import { JobsModule } from './jobs.module';
 
@@ -41,5 +42,37 @@ describeWithService('redis', 'JobsModule queues', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it('queues again a job kept as failed, which adding it again would leave failed', async () => {
+    const producer = module.get(JobProducer);
+    const build = producer.queue(QueueName.Build);
+    const [failing, waiting] = ['batch-failed', 'batch-waiting'].map(
+      (batchId) => ({ name: JobName.BuildBatch, data: { runId: 'run-1', batchId } }) as const,
+    );
+    // A worker fails the first job for good, then stops.
+    const worker = new Worker(
+      QueueName.Build,
+      () => Promise.reject(new UnrecoverableError('failed for good')),
+      {
+        connection: build.opts.connection,
+        prefix: build.opts.prefix,
+      },
+    );
+    const failed = new Promise<void>((resolve) => worker.once('failed', () => resolve()));
+    const failedId = await producer.enqueue(failing);
+    await failed;
+    await worker.close();
+    expect(await build.getJobState(failedId)).toBe('failed');
+    await producer.enqueue(failing);
+    expect(await build.getJobState(failedId)).toBe('failed'); // adding it again changes nothing
+    const waitingId = await producer.enqueue(waiting);
+
+    expect(await producer.requeueMany([failing, waiting])).toBe(1);
+    expect(await build.getJobState(failedId)).toBe('waiting');
+    expect((await build.getJob(failedId))?.attemptsMade).toBe(0);
+    expect(await build.getJobState(waitingId)).toBe('waiting');
+    expect(await producer.requeueMany([failing, waiting])).toBe(0);
+    await build.obliterate({ force: true });
   });
 });

@@ -197,6 +197,55 @@ describeWithService(
       });
     });
 
+    describe('runs --resume and --cancel', () => {
+      /** A run of the demo source whose extraction job was lost (queued by no one). */
+      const lostRun = async (): Promise<string> => {
+        const run = await store.runs.create({ source: 'demo', mode: 'full', trigger: 'cli' });
+        await store.plans.create(run.id, null);
+        expect(await store.slots.acquire('demo', run.id)).toBe(true);
+        return run.id;
+      };
+
+      it("--resume queues a run's lost work again and the run finishes", async () => {
+        const runId = await lostRun();
+        const resumed = await cli('runs', runId, '--resume', '--json');
+        expect(resumed.code).toBe(0);
+        expect(json(resumed)).toMatchObject({ run: { id: runId }, extractQueued: true, batchesQueued: 0 });
+        for (let i = 0; i < 600 && (await store.runs.get(runId))?.status !== 'succeeded'; i += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(await store.runs.get(runId)).toMatchObject({ status: 'succeeded' });
+        const again = await cli('runs', runId, '--resume');
+        expect(again.code).toBe(1);
+        expect(again.stderr).toContain(`run ${runId} is succeeded: only a queued or running run`);
+        const [audit] = await store.audit.list({ action: 'run.resume' });
+        expect(audit).toMatchObject({ subject: runId, actor: expect.stringMatching(/^cli:/) });
+      }, 60_000);
+
+      it('--cancel ends an active run with the reason and frees its source; misuse is exit 2', async () => {
+        const runId = await lostRun();
+        const cancelled = await cli('runs', runId, '--cancel', '--reason', 'its jobs were lost', '--json');
+        expect(cancelled.code).toBe(0);
+        expect(json(cancelled)).toMatchObject({
+          id: runId,
+          status: 'cancelled',
+          error: 'its jobs were lost',
+        });
+        expect(await store.slots.holder('demo')).toBeNull();
+        const [audit] = await store.audit.list({ action: 'run.cancel' });
+        expect(audit).toMatchObject({ subject: runId, actor: expect.stringMatching(/^cli:/) });
+        expect((await cli('runs', runId, '--cancel')).code).toBe(1);
+        for (const args of [
+          ['runs', '--cancel'],
+          ['runs', runId, '--cancel', '--resume'],
+          ['runs', runId, '--reason', 'x'],
+        ]) {
+          const misuse = await cli(...args);
+          expect({ args, code: misuse.code }).toEqual({ args, code: 2 });
+        }
+      });
+    });
+
     describe('republish', () => {
       it('--learner ... --wait: a forced republish run followed to success, plain progress off a terminal', async () => {
         const run = await cli('republish', '--learner', learnerIds[0], '--learner', learnerIds[1], '--wait');

@@ -27,7 +27,19 @@ export interface RunDetailRequest {
 
 const START_MODES = ['full', 'incremental'] as const;
 
-/** Sync runs for operators: start one, list them, one with its progress and problems. */
+/** What {@link RunOperations.resume} queued again. */
+export interface RunResumeView {
+  run: RunView;
+  /** Whether the extraction's job was queued again. */
+  extractQueued: boolean;
+  /** Pending batches whose jobs were queued again. */
+  batchesQueued: number;
+}
+
+/**
+ * Sync runs for operators: start one, list them, one with its progress and problems, cancel one,
+ * queue an active one's work again.
+ */
 export class RunOperations {
   constructor(
     private readonly store: PublisherStore,
@@ -66,6 +78,49 @@ export class RunOperations {
       details: { source: run.source, mode: run.mode, force: request.force === true, ...actorDetails(by) },
     });
     return runView(await this.runs.summary(run.id, { problemLimit: 0 }));
+  }
+
+  /**
+   * Ends a queued or running run as `cancelled` and frees its source (a run that cannot finish,
+   * e.g. its jobs were lost, would hold it); its jobs still queued find it finished and do
+   * nothing. Audited with the reason.
+   * @throws OperationError `NOT_FOUND` (`run_not_found`), `CONFLICT` (`run_not_active`),
+   *   `INVALID_INPUT` (reason).
+   */
+  async cancel(runId: string, reason: string | undefined, by: OperationActor): Promise<RunView> {
+    if (reason !== undefined && (typeof reason !== 'string' || reason.trim() === '' || reason.length > 500)) {
+      throw invalidField('reason', 'must be a non-empty text of at most 500 characters');
+    }
+    const run = await this.activeRun(runId);
+    const why = reason?.trim() ?? 'cancelled by an operator';
+    if (!(await this.runs.cancel(run.id, { actor: by.actor, reason: why, details: actorDetails(by) }))) {
+      throw notActive(run.id);
+    }
+    return runView(await this.runs.summary(run.id, { problemLimit: 0 }));
+  }
+
+  /**
+   * Queues an active run's work again: its extraction unless done, and the jobs of its pending
+   * batches that are no longer queued (lost with Redis, or failed for good unseen). Audited.
+   * @throws OperationError `NOT_FOUND` (`run_not_found`), `CONFLICT` (`run_not_active`).
+   */
+  async resume(runId: string, by: OperationActor): Promise<RunResumeView> {
+    const run = await this.activeRun(runId);
+    const queued = await this.runs.resume(run.id);
+    await this.store.audit.append({
+      actor: by.actor,
+      action: 'run.resume',
+      subject: run.id,
+      details: { ...queued, ...actorDetails(by) },
+    });
+    return { run: runView(await this.runs.summary(run.id, { problemLimit: 0 })), ...queued };
+  }
+
+  private async activeRun(runId: string): Promise<{ id: string }> {
+    const run = await this.store.runs.get(runId);
+    if (run === null) throw new OperationError('NOT_FOUND', 'run_not_found', `no run ${runId}`);
+    if (run.status !== 'queued' && run.status !== 'running') throw notActive(run.id, run.status);
+    return run;
   }
 
   /** Runs newest first, by source and status. */
@@ -110,6 +165,14 @@ export class RunOperations {
       problems: { items, next: problems.length > limit ? items[items.length - 1].id : null },
     };
   }
+}
+
+function notActive(runId: string, status?: string): OperationError {
+  return new OperationError(
+    'CONFLICT',
+    'run_not_active',
+    `run ${runId} is ${status ?? 'finished'}: only a queued or running run can be cancelled or resumed`,
+  );
 }
 
 /** `succeeded`, or several comma-separated: `queued,running`. */

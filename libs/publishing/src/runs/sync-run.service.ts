@@ -205,7 +205,10 @@ export class SyncRunService {
    * Ends an active run as `cancelled` (its pending batches are skipped, no watermark moves) and
    * frees the source. False when it had ended already. Audited.
    */
-  async cancel(runId: string, options: { actor?: string; reason?: string } = {}): Promise<boolean> {
+  async cancel(
+    runId: string,
+    options: { actor?: string; reason?: string; details?: Record<string, unknown> } = {},
+  ): Promise<boolean> {
     const cancelled = await this.finaliser.finish(
       runId,
       'cancelled',
@@ -216,34 +219,36 @@ export class SyncRunService {
         actor: options.actor ?? 'system',
         action: 'run.cancel',
         subject: runId,
+        ...(options.details !== undefined ? { details: options.details } : {}),
       });
     }
     return cancelled;
   }
 
   /**
-   * Queues an active run's work again (after Redis lost its jobs): the extraction unless it
-   * finished, and every pending batch. Deterministic job ids make this harmless when the jobs
-   * are still there.
+   * Queues an active run's work again (after Redis lost its jobs, or a job failed for good that
+   * the run could not be told of): the extraction unless it finished, and every pending batch.
+   * A job still queued is left alone; one kept as failed or completed is moved back to wait.
+   * Returns what was queued again (nothing for a finished run).
    */
   async resume(runId: string): Promise<{ extractQueued: boolean; batchesQueued: number }> {
     const run = await this.store.runs.get(runId);
     if (run === null) throw new SyncRunError('NOT_FOUND', `no run ${runId}`);
     if (isFinished(run.status)) return { extractQueued: false, batchesQueued: 0 };
     const plan = await this.store.plans.get(runId);
-    const extractQueued = plan?.extractStatus !== 'done';
-    if (extractQueued) await this.producer.enqueue({ name: JobName.ExtractRun, data: { runId } });
+    const extractQueued =
+      plan?.extractStatus !== 'done' &&
+      (await this.producer.requeueMany([{ name: JobName.ExtractRun, data: { runId } }])) > 0;
     let batchesQueued = 0;
     for (let afterSeq: number | undefined; ;) {
       const batches = await this.store.plans.listBatches(runId, { status: 'pending', afterSeq, limit: 1000 });
       if (batches.length === 0) break;
-      await this.producer.enqueueMany(
+      batchesQueued += await this.producer.requeueMany(
         batches.map((batch) => ({ name: JobName.BuildBatch, data: { runId, batchId: batch.id } }) as const),
       );
-      batchesQueued += batches.length;
       afterSeq = batches[batches.length - 1].seq;
     }
-    if (!extractQueued) await this.finaliser.complete(runId);
+    if (plan?.extractStatus === 'done') await this.finaliser.complete(runId);
     return { extractQueued, batchesQueued };
   }
 

@@ -17,6 +17,14 @@ export class StartRunDto {
   force?: boolean;
 }
 
+export class CancelRunDto {
+  @ApiPropertyOptional({
+    description: 'Why (kept on the run and in the audit log; default "cancelled by an operator")',
+    maxLength: 500,
+  })
+  reason?: string;
+}
+
 class RunBatchesDto {
   @ApiProperty() total!: number;
   @ApiProperty() done!: number;
@@ -112,4 +120,10 @@ class RunListItemDto {
 
 export class RunPageDto extends PageFieldsDto {
   @ApiProperty({ type: [RunListItemDto] }) items!: RunListItemDto[];
+}
+
+export class RunResumeDto {
+  @ApiProperty({ type: RunDto }) run!: RunDto;
+  @ApiProperty({ description: "Whether the extraction's job was queued again" }) extractQueued!: boolean;
+  @ApiProperty({ description: 'Pending batches whose jobs were queued again' }) batchesQueued!: number;
 }

@@ -13,6 +13,7 @@ import {
   type RunDetailView,
   type RunListItem,
   RunOperations,
+  type RunResumeView,
   type RunView,
   type Page,
 } from '@app/publishing';
@@ -24,9 +25,9 @@ import { actorOf } from '../common/admin-actor';
 import { AdminOperationsApi } from '../common/admin-operation.decorator';
 import { AdminErrorDto } from '../common/admin-error.dto';
 import { bodyOf, queryOf } from '../common/request-input';
-import { RunDetailDto, RunDto, RunPageDto, StartRunDto } from './run.dto';
+import { CancelRunDto, RunDetailDto, RunDto, RunPageDto, RunResumeDto, StartRunDto } from './run.dto';
 
-/** Sync runs: start one, list them, follow one. */
+/** Sync runs: start one, list them, follow one, cancel one, queue an active one's work again. */
 @AdminOperationsApi('runs')
 @Controller('admin/runs')
 export class RunsController {
@@ -62,6 +63,48 @@ export class RunsController {
       },
       actorOf(admin, req),
     );
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Audit({ subject: 'id' })
+  @ApiOperation({
+    summary: 'Cancel a queued or running run',
+    description:
+      'Ends the run as cancelled and frees its source for the next run; its jobs still queued find it ' +
+      'finished and do nothing. Learners already built stay published.',
+  })
+  @ApiOkResponse({ type: RunDto, description: 'The run, cancelled' })
+  @ApiBadRequestResponse({ type: AdminErrorDto, description: 'reason malformed (details.field)' })
+  @ApiNotFoundResponse({ type: AdminErrorDto, description: 'run_not_found' })
+  @ApiConflictResponse({ type: AdminErrorDto, description: 'run_not_active: the run is over' })
+  cancel(
+    @Param('id') id: string,
+    @Body() body: CancelRunDto,
+    @CurrentAdmin() admin: AdminPrincipal,
+    @Req() req: Request,
+  ): Promise<RunView> {
+    return this.runs.cancel(id, bodyOf(body).reason as string | undefined, actorOf(admin, req));
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @Audit({ subject: 'id' })
+  @ApiOperation({
+    summary: "Queue an active run's work again",
+    description:
+      'Queues the extraction (unless done) and the jobs of pending batches that are no longer queued: ' +
+      'lost with Redis, or failed for good. Jobs still queued are left alone.',
+  })
+  @ApiOkResponse({ type: RunResumeDto })
+  @ApiNotFoundResponse({ type: AdminErrorDto, description: 'run_not_found' })
+  @ApiConflictResponse({ type: AdminErrorDto, description: 'run_not_active: the run is over' })
+  resume(
+    @Param('id') id: string,
+    @CurrentAdmin() admin: AdminPrincipal,
+    @Req() req: Request,
+  ): Promise<RunResumeView> {
+    return this.runs.resume(id, actorOf(admin, req));
   }
 
   @Get()
