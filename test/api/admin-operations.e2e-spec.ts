@@ -145,6 +145,14 @@ describeWithService('redis', 'admin audit, errors and logs (e2e)', () => {
       const res = await request(server).get('/ims/test-public');
       expect(res.status).toBe(500);
       expect(res.body).toEqual({ statusCode: 500, message: 'Internal server error' });
+      // A body that is not JSON is the caller's mistake there too: 400, quoting nothing.
+      const malformed = await request(server)
+        .post('/ims/test-public')
+        .set('Content-Type', 'application/json')
+        .send('{"x": [STU-998877]}');
+      expect(malformed.status).toBe(400);
+      expect(JSON.stringify(malformed.body)).toContain('The request body is not valid JSON');
+      expect(JSON.stringify(malformed.body)).not.toContain('STU-998877');
     });
   });
 

@@ -34,6 +34,7 @@ function parseJsonBodies(app: NestExpressApplication): void {
       parseFailed
         ? Object.assign(new Error('The request body is not valid JSON'), {
             status: 400,
+            statusCode: 400, // what Nest's own filter (the public /ims routes) reads
             expose: true,
             type: 'entity.parse.failed',
           })

@@ -17,16 +17,22 @@ const OWN_SITE = new Set(['same-origin', 'none']);
  * Whether a browser says another site started the request. A browser sends remembered Basic
  * credentials with any request to the dashboard, even a form another site posts, so a changing
  * call must come from the dashboard's own page: `Sec-Fetch-Site` same-origin (or none: typed or
- * bookmarked), or, from browsers without it, an `Origin` of this host. Clients that send neither
- * (curl, scripts with a bearer token) are not browsers and pass.
+ * bookmarked), or, where browsers do not send it (plain http), an `Origin` of this host: the
+ * `Host` header or, behind a reverse proxy that rewrites it, `X-Forwarded-Host` (a page cannot
+ * set either). Clients that send neither (curl, scripts with a bearer token) are not browsers
+ * and pass.
  */
 function crossSite(req: Request): boolean {
   const site = req.headers['sec-fetch-site'];
   if (typeof site === 'string') return !OWN_SITE.has(site.toLowerCase());
   const origin = req.headers.origin;
   if (typeof origin !== 'string') return false;
+  const forwarded = req.headers['x-forwarded-host'];
+  const hosts = [req.headers.host, ...(typeof forwarded === 'string' ? forwarded.split(',') : [])]
+    .filter((host): host is string => host !== undefined)
+    .map((host) => host.trim().toLowerCase());
   try {
-    return new URL(origin).host !== req.headers.host;
+    return !hosts.includes(new URL(origin).host);
   } catch {
     return true; // `null` (a sandboxed or file page) or garbage: not this host
   }

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { jobFailureReason } from '@app/publishing';
 import { describeWithService } from '@app/testing';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
-import { settleJobsFailedForGood } from './failed-for-good';
+import { FailedJobSettler } from './failed-for-good';
 
 const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
 
@@ -21,26 +21,33 @@ describeWithService('redis', 'jobs that failed for good, on real BullMQ', () => 
     for (const item of closing.reverse()) await item.close();
   });
 
-  /** A worker whose settled jobs are recorded; resolves `settled` with the first one. */
+  /** A worker whose settled jobs are recorded (after a 20 ms grace). */
   function watched(
     processor: (job: Job) => Promise<unknown>,
     options: { maxStalledCount?: number; stalledInterval?: number; lockDuration?: number } = {},
     name = 'work',
-  ): { worker: Worker; settled: { jobId: string | undefined; message: string }[] } {
+    settle: (job: Job, error: Error) => Promise<void> = () => Promise.resolve(),
+  ): {
+    worker: Worker;
+    settler: FailedJobSettler;
+    settled: { jobId: string | undefined; message: string }[];
+    errors: { final: boolean }[];
+  } {
     const settled: { jobId: string | undefined; message: string }[] = [];
+    const errors: { final: boolean }[] = [];
     const worker = new Worker(name, processor, { connection, prefix, ...options });
     closing.push(worker);
-    settleJobsFailedForGood(
-      worker,
-      (job, error) => {
+    const settler = new FailedJobSettler(
+      async (job, error) => {
+        await settle(job, error);
         settled.push({ jobId: job.id, message: error.message });
-        return Promise.resolve();
       },
-      (error) => {
-        throw error;
-      },
+      (_error, _job, final) => errors.push({ final }),
+      { graceMs: 20, tries: 3 },
     );
-    return { worker, settled };
+    closing.push({ close: () => Promise.resolve(settler.close()) });
+    settler.watch(worker);
+    return { worker, settler, settled, errors };
   }
 
   async function until(check: () => boolean, ms = 10_000): Promise<void> {
@@ -63,7 +70,7 @@ describeWithService('redis', 'jobs that failed for good, on real BullMQ', () => 
     await worker.close();
   });
 
-  it('settles a job that fails without a retry at once', async () => {
+  it('settles a job that fails without a retry', async () => {
     const { worker, settled } = watched(() => Promise.reject(new UnrecoverableError('not for retrying')));
     await queue.add('unrecoverable', {}, { jobId: 'unrecoverable', attempts: 5 });
     await until(() => settled.length > 0);
@@ -106,4 +113,41 @@ describeWithService('redis', 'jobs that failed for good, on real BullMQ', () => 
     await worker.close();
     await stalling.obliterate({ force: true });
   }, 20_000);
+
+  it('tries a settle that fails again, a grace period apart, and says which try was the last', async () => {
+    let calls = 0;
+    const { worker, settled, errors } = watched(
+      () => Promise.reject(new UnrecoverableError('gone')),
+      {},
+      'work',
+      () => {
+        calls += 1;
+        return calls < 3 ? Promise.reject(new Error('store down')) : Promise.resolve();
+      },
+    );
+    await queue.add('store-down', {}, { jobId: 'store-down' });
+    await until(() => settled.length > 0);
+    expect(errors).toEqual([{ final: false }, { final: false }]);
+    expect(settled).toEqual([{ jobId: 'store-down', message: 'gone' }]);
+    await worker.close();
+  });
+
+  it('leaves a job queued again within the grace period, and drops what is waiting when closed', async () => {
+    const { worker, settler, settled } = watched(() => Promise.reject(new UnrecoverableError('gone')));
+    const failedOnce = new Promise<void>((resolve) => worker.once('failed', () => resolve()));
+    await queue.add('requeued', {}, { jobId: 'requeued' });
+    await failedOnce;
+    await worker.pause();
+    // An operator queues it again at once (runs --resume): it is not failed any more.
+    await (await queue.getJob('requeued'))!.retry('failed');
+    await sleep(100);
+    expect(settled).toEqual([]);
+    worker.resume();
+    await until(() => settled.length > 0);
+    settler.close();
+    await queue.add('closed', {}, { jobId: 'closed' });
+    await sleep(100);
+    expect(settled.map((entry) => entry.jobId)).toEqual(['requeued']);
+    await worker.close();
+  });
 });

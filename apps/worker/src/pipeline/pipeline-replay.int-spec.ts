@@ -226,5 +226,13 @@ describeWithService('redis', 'publishing pipeline: replays and concurrent trigge
         'extraction failed: the job stalled more often than allowed (its worker died or hung each time it ran it)',
     });
     expect(await h.store.slots.holder('demo')).toBeNull();
+
+    // An extraction that finished after all (a worker had lost its lock but carried on): the run
+    // goes on with its batches.
+    const extracted = await h.runs.trigger({ mode: 'full', trigger: 'operator', requestedBy: 'spec' });
+    await waitForExtract(extracted.id);
+    await extracts.failForGood({ runId: extracted.id }, new Error('job stalled more than allowable limit'));
+    expect(await h.store.runs.get(extracted.id)).toMatchObject({ status: 'running', error: null });
+    await h.runs.cancel(extracted.id);
   });
 });

@@ -254,13 +254,14 @@ export class BuildBatchJob {
       store.targets.list({ enabled: true }),
       store.ledger.withheldFor(learnerRefs),
     ]);
-    // The source that built a version (asked only for learners the SIS did not have).
-    const sources = new Map<string, Promise<string | undefined>>();
-    const sourceOf = (version: ClrVersionSummary): Promise<string | undefined> => {
+    // The source that built a version, asked only for learners the SIS did not have; no run (or
+    // one no longer stored) means the default source's, as for republish selections.
+    const sources = new Map<string, Promise<string>>();
+    const sourceOf = (version: ClrVersionSummary): Promise<string> => {
       if (version.runId === null) return Promise.resolve(this.deps.defaultSource);
       let source = sources.get(version.runId);
       if (source === undefined) {
-        source = store.runs.get(version.runId).then((built) => built?.source);
+        source = store.runs.get(version.runId).then((built) => built?.source ?? this.deps.defaultSource);
         sources.set(version.runId, source);
       }
       return source;

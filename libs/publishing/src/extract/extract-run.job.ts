@@ -105,6 +105,11 @@ export class ExtractRunJob {
   async failForGood(data: JobOf<JobName.ExtractRun>, error: unknown): Promise<void> {
     const run = await this.deps.store.runs.get(data.runId);
     if (run === null || isFinished(run.status)) return;
+    // Extracted after all (a worker that had lost the job's lock finished it): the batches decide.
+    if ((await this.deps.store.plans.get(run.id))?.extractStatus === 'done') {
+      await this.deps.finaliser.complete(run.id);
+      return;
+    }
     await this.deps.finaliser.finish(run.id, 'failed', `extraction failed: ${jobFailureReason(error)}`);
   }
 

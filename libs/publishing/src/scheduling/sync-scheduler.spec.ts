@@ -182,6 +182,53 @@ describe('SyncScheduler', () => {
       expect(runs.triggered).toEqual([]);
     });
 
+    it('defers, never throws, when the store cannot say which run holds the source; gives up in time', async () => {
+      const runs = new FakeRuns();
+      runs.start('incremental');
+      const service = runs.service();
+      let lists = 0;
+      const broken = {
+        ...service,
+        get: () => Promise.reject(new Error('store down')),
+        list: () => {
+          lists += 1;
+          return Promise.reject(new Error('store down'));
+        },
+      } as unknown as SyncRunService;
+      const made = new SyncScheduler(new SchedulerRegistry(), broken, config, {
+        retryMs: 5,
+        giveUpAfterMs: 50,
+      });
+      schedulers.push(made);
+      await expect(made.tick(full)).resolves.toMatchObject({ status: 'deferred' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const tries = lists;
+      expect(tries).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(lists).toBe(tries); // it stopped trying once the deferral ended
+    });
+
+    it('starts nothing once stopped, even from a try that was reading the store', async () => {
+      const runs = new FakeRuns();
+      runs.start('incremental');
+      const service = runs.service();
+      let stop: () => void = () => undefined;
+      const slow = {
+        ...service,
+        list: async () => {
+          stop();
+          runs.finishAll();
+          return service.list({});
+        },
+      } as unknown as SyncRunService;
+      const made = new SyncScheduler(new SchedulerRegistry(), slow, config, { retryMs: 5 });
+      schedulers.push(made);
+      stop = () => made.stop();
+      await made.tick(full);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(runs.triggered).toEqual([]);
+    });
+
     it('drops its deferred full runs when stopped', async () => {
       const runs = new FakeRuns();
       runs.start('incremental');

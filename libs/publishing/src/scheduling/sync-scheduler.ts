@@ -70,6 +70,7 @@ export class SyncScheduler {
   private readonly names: string[] = [];
   private readonly retries = new Set<NodeJS.Timeout>();
   private readonly deferral: FullRunDeferral;
+  private stopped = false;
 
   constructor(
     private readonly registry: SchedulerRegistry,
@@ -82,6 +83,7 @@ export class SyncScheduler {
 
   /** Adds and starts the cron jobs; returns the schedules registered. */
   start(): SyncSchedule[] {
+    this.stopped = false;
     const schedules = syncSchedules(this.config);
     for (const schedule of schedules) {
       const job = CronJob.from({
@@ -102,6 +104,7 @@ export class SyncScheduler {
 
   /** Stops and removes the jobs this scheduler added, and its deferred full runs. */
   stop(): void {
+    this.stopped = true;
     for (const timer of this.retries) clearTimeout(timer);
     this.retries.clear();
     for (const name of this.names.splice(0)) {
@@ -123,7 +126,7 @@ export class SyncScheduler {
       return { status: 'triggered', runId: run.id };
     } catch (error) {
       if (error instanceof SyncRunConflictError) {
-        if (schedule.mode === 'full' && (await this.holdsForAnotherMode(error.activeRunId))) {
+        if (schedule.mode === 'full' && (await this.holdsForAnotherMode(schedule, error.activeRunId))) {
           this.logger.warn(
             `${schedule.name}: run ${error.activeRunId} of the source is still active; the full run follows it`,
           );
@@ -139,13 +142,35 @@ export class SyncScheduler {
     }
   }
 
-  /** Whether the run holding the source is not a full run (or is gone already). */
-  private async holdsForAnotherMode(activeRunId: string): Promise<boolean> {
-    const active = await this.runs.get(activeRunId);
-    return active === null || active.mode !== 'full';
+  /**
+   * Whether the run holding the source is not a full run (or is gone already); when the store
+   * cannot say, it is taken as not full (the deferred try finds out).
+   */
+  private async holdsForAnotherMode(
+    schedule: Pick<SyncSchedule, 'name'>,
+    activeRunId: string,
+  ): Promise<boolean> {
+    try {
+      const active = await this.runs.get(activeRunId);
+      return active === null || active.mode !== 'full';
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      this.logger.error(`${schedule.name}: could not read run ${activeRunId}: ${reason}`);
+      return true;
+    }
+  }
+
+  /** Past the deferral's end: logged once, by the try that finds it. */
+  private gaveUp(schedule: Pick<SyncSchedule, 'name'>, tickedAt: Date): boolean {
+    if (Date.now() - tickedAt.getTime() <= this.deferral.giveUpAfterMs) return false;
+    this.logger.error(
+      `${schedule.name}: gave up the full run of ${tickedAt.toISOString()}: the source stayed busy`,
+    );
+    return true;
   }
 
   private retryLater(schedule: Pick<SyncSchedule, 'name' | 'source' | 'mode'>, tickedAt: Date): void {
+    if (this.stopped) return;
     const timer = setTimeout(() => {
       this.retries.delete(timer);
       void this.retryFull(schedule, tickedAt);
@@ -159,21 +184,17 @@ export class SyncScheduler {
     schedule: Pick<SyncSchedule, 'name' | 'source' | 'mode'>,
     tickedAt: Date,
   ): Promise<void> {
+    if (this.stopped || this.gaveUp(schedule, tickedAt)) return;
     try {
       const recent = await this.runs.list({ source: schedule.source, limit: 20 });
       if (recent.some((run) => run.mode === 'full' && run.createdAt.getTime() >= tickedAt.getTime())) return;
-      if (Date.now() - tickedAt.getTime() > this.deferral.giveUpAfterMs) {
-        this.logger.error(
-          `${schedule.name}: gave up the full run of ${tickedAt.toISOString()}: the source stayed busy`,
-        );
-        return;
-      }
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
       this.logger.error(`${schedule.name}: could not check for a full run: ${reason}`);
       this.retryLater(schedule, tickedAt);
       return;
     }
+    if (this.stopped) return;
     const outcome = await this.tick(schedule, tickedAt);
     if (outcome.status === 'error') this.retryLater(schedule, tickedAt);
   }
