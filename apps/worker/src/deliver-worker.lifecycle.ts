@@ -49,14 +49,15 @@ export class DeliverWorkerLifecycle implements OnApplicationBootstrap, BeforeApp
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    const worker = this.processor.worker;
+    // Listened to even when it never runs: its connection may still err while it is closed.
+    worker.on('error', (error) =>
+      this.logger.error({ queue: 'deliver', err: loggableError(error) }, 'queue worker error'),
+    );
     const consume = this.options.consume !== false;
     const reports = await this.services.targets.syncFromConfig({ resolveCredentials: consume });
     for (const report of reports) this.logTarget(report);
     if (!consume) return;
-    const worker = this.processor.worker;
-    worker.on('error', (error) =>
-      this.logger.error({ queue: 'deliver', err: loggableError(error) }, 'queue worker error'),
-    );
     worker.concurrency = this.concurrency();
     worker.run().catch((error: unknown) => {
       this.logger.error({ queue: 'deliver', err: loggableError(error) }, 'queue worker stopped');

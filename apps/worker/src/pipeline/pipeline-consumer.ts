@@ -26,12 +26,13 @@ export abstract class PipelineConsumer
   private settler: FailedJobSettler | undefined;
 
   onApplicationBootstrap(): void {
-    if (!this.options.queues.includes(this.queue)) return;
-    const concurrency = this.options.concurrency[this.queue];
-    if (concurrency !== undefined) this.worker.concurrency = concurrency;
+    // Listened to even when it never runs: its connection may still err while it is closed.
     this.worker.on('error', (error) =>
       this.log.error({ queue: this.queue, err: loggableError(error) }, 'queue worker error'),
     );
+    if (!this.options.queues.includes(this.queue)) return;
+    const concurrency = this.options.concurrency[this.queue];
+    if (concurrency !== undefined) this.worker.concurrency = concurrency;
     this.settler = new FailedJobSettler(
       async (job, error) => {
         this.log.warn({ queue: this.queue, jobId: job.id, err: loggableError(error) }, 'job failed for good');
