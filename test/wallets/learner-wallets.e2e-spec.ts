@@ -59,7 +59,7 @@ describeWithService(
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'clr-wallets-'));
       sisFile = join(dir, 'sis.sqlite');
-      generateDemoSis({ learners: 4, out: sisFile, seed: 7, defects: false });
+      generateDemoSis({ learners: 5, out: sisFile, seed: 7, defects: false });
       const db = new Database(sisFile, { readonly: true });
       learnerIds = db
         .prepare('SELECT learner_id FROM clr_learners ORDER BY learner_id')
@@ -410,6 +410,30 @@ describeWithService(
         }
       });
     });
+
+    it('sends a reconnected wallet the version that died while its grant was revoked', async () => {
+      const learnerId = learnerIds[4];
+      await connectFlow(learnerId);
+      const connection = (await connectionOf(learnerId))!;
+      await until('the first delivery', () => (accepted(learnerId) >= 1 ? true : undefined));
+      wallet.state.authorization.revokeAll();
+      const republish = await fetch(`${apiUrl}/admin/republish`, {
+        method: 'POST',
+        headers: { ...AS_OPERATOR, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ learnerIds: [learnerId] }),
+      });
+      expect(republish.status).toBe(202);
+      const dead = await until('the dead delivery', async () => {
+        const rows = await store.deliveries.list({ targetId: connection.targetId, status: 'dead', limit: 5 });
+        return rows[0];
+      });
+      // The learner connects the wallet again: the version that died meanwhile goes out now.
+      const acceptedBefore = accepted(learnerId);
+      await connectFlow(learnerId);
+      expect((await connectionOf(learnerId))?.id).toBe(connection.id);
+      await until('the redelivery', () => (accepted(learnerId) > acceptedBefore ? true : undefined));
+      expect(await store.deliveries.get(dead.id)).toMatchObject({ status: 'delivered' });
+    }, 90_000);
 
     it('keeps learner ids and tokens out of the api logs', () => {
       expect(logs.length).toBeGreaterThan(0);

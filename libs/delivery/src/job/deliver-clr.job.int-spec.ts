@@ -242,6 +242,29 @@ describe('DeliverClrJob against the stand-in provider', () => {
     expect(bed.postsFor(otherName)).toEqual([0, 0]);
   });
 
+  it('pauses a target at most a day, whatever Retry-After a provider asks for', async () => {
+    const day = 24 * 3600_000;
+    for (const retryAfter of ['99999999999999', 'Fri, 31 Dec 9999 23:59:59 GMT']) {
+      await setUp(undefined, { maxSlotWaitMs: 200 }); // a fresh process: no pause yet
+      const [, first] = await pendingDelivery();
+      const [, other] = await pendingDelivery();
+      bed.provider.state.injectFault({ status: 429, retryAfter });
+      const before = Date.now();
+      expect(await services.job.handle({ deliveryId: first.id })).toMatchObject({
+        kind: 'retrying',
+        status: 429,
+      });
+      expect(queue.take()[0].delayMs).toBeLessThanOrEqual(day);
+      const throttled = await services.job.handle({ deliveryId: other.id });
+      expect(throttled).toMatchObject({ kind: 'throttled', reason: 'target_paused' });
+      const retryAt = throttled.kind === 'throttled' ? throttled.retryAt.getTime() : NaN;
+      expect({ retryAfter, withinADay: retryAt > before && retryAt <= Date.now() + day }).toEqual({
+        retryAfter,
+        withinADay: true,
+      });
+    }
+  });
+
   it('hands a job back, saying why, when the shared target limits answer with an error', async () => {
     const config = await setUp();
     const limits: SharedTargetLimits = {

@@ -10,7 +10,7 @@ import {
 import { type ClientCredentials, type OAuthTokenClient } from '../oauth/oauth-token.client';
 import { type PostClrOutcome } from '../post-clr/post-clr-outcome';
 import { PostClrClient } from '../post-clr/post-clr.client';
-import { backoffDelay } from '../retry/backoff';
+import { backoffDelay, retryAfterMs } from '../retry/backoff';
 import {
   type DeadReason,
   type DeliverClrOutcome,
@@ -211,13 +211,10 @@ export class DeliverClrJob {
         outcome = credentialFailure(error);
       }
     }
-    if (
-      outcome.kind === 'retryable' &&
-      outcome.retryAfterSeconds !== undefined &&
-      outcome.retryAfterSeconds > 0
-    ) {
+    const pauseMs = outcome.kind === 'retryable' ? retryAfterMs(outcome.retryAfterSeconds) : undefined;
+    if (pauseMs !== undefined) {
       // Every job to this target waits, not only this one (429, or 503 with Retry-After).
-      this.limiter.pauseUntil(target.id, this.now().getTime() + outcome.retryAfterSeconds * 1000);
+      this.limiter.pauseUntil(target.id, this.now().getTime() + pauseMs);
     }
     return this.record(claimed, outcome, reregistered);
   }

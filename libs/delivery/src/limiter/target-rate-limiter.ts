@@ -1,5 +1,7 @@
 import { type SharedTargetLimits } from './shared-target-limits';
 
+/** The longest delay Node's timers hold. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Limits for one target. */
 export interface TargetLimits {
   /** Requests in flight at once. */
@@ -277,10 +279,14 @@ export class TargetRateLimiter {
 
   private retryLater(targetId: string, state: TargetState, waitMs: number): void {
     if (state.timer !== undefined) clearTimeout(state.timer);
-    state.timer = setTimeout(() => {
-      state.timer = undefined;
-      this.pump(targetId, state);
-    }, waitMs);
+    // A longer timeout would fire at once (Node's timers hold 2^31 - 1 ms): wake and look again.
+    state.timer = setTimeout(
+      () => {
+        state.timer = undefined;
+        this.pump(targetId, state);
+      },
+      Math.min(waitMs, MAX_TIMER_MS),
+    );
   }
 
   private refill(state: TargetState, now: number): void {

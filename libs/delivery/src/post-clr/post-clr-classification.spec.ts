@@ -48,4 +48,40 @@ describe('classifyResponse', () => {
       'HTTP 400 from provider (non-imsx body (text, 39 chars))',
     );
   });
+
+  it('keeps only the imsx_StatusInfo fields of an error body, clipped, never what else the provider echoed', () => {
+    const body = {
+      '@context': 'https://purl.imsglobal.org/spec/clr/v1p0/context/clr_v1p0.jsonld',
+      imsx_codeMajor: 'failure',
+      imsx_severity: 'error',
+      imsx_description: `refused: ${'x'.repeat(2000)}`,
+      imsx_codeMinor: {
+        imsx_codeMinorField: [
+          { imsx_codeMinorFieldName: 'clr', imsx_codeMinorFieldValue: 'invalid_data' },
+          { imsx_codeMinorFieldName: 42 },
+        ],
+      },
+      clr: { learner: { name: 'Ada Example', email: 'ada@example.edu' } },
+    };
+    const outcome = classifyResponse(response(400, JSON.stringify(body)), false);
+    const kept = JSON.parse(outcome.kind === 'rejected' ? outcome.imsxBody! : '{}') as Record<
+      string,
+      unknown
+    >;
+    expect(Object.keys(kept).sort()).toEqual([
+      '@context',
+      'imsx_codeMajor',
+      'imsx_codeMinor',
+      'imsx_description',
+      'imsx_severity',
+    ]);
+    expect((kept['imsx_description'] as string).length).toBe(1000);
+    expect(kept['imsx_codeMinor']).toEqual({
+      imsx_codeMinorField: [{ imsx_codeMinorFieldName: 'clr', imsx_codeMinorFieldValue: 'invalid_data' }],
+    });
+    expect(JSON.stringify(kept)).not.toContain('Ada');
+    // A JSON error body with no imsx field keeps nothing.
+    const other = classifyResponse(response(400, JSON.stringify({ error: 'Ada Example' })), false);
+    expect(other.kind === 'rejected' && other.imsxBody).toBeUndefined();
+  });
 });

@@ -160,16 +160,58 @@ export function classifyResponse(response: BoundedResponse, tokenRefreshed: bool
   return outcome;
 }
 
-/** The body as text when it is a complete JSON object (an imsx_StatusInfo, as the binding wants). */
+/** The imsx_StatusInfo fields kept of an error answer, with the longest text kept of each. */
+const IMSX_FIELDS: Readonly<Record<string, number>> = {
+  '@context': 200,
+  imsx_codeMajor: 50,
+  imsx_severity: 50,
+  imsx_description: 1000,
+};
+/** Code minors kept, and the length of each name and value. */
+const MAX_CODE_MINORS = 20;
+const MAX_CODE_MINOR_TEXT = 200;
+
+/**
+ * The imsx_StatusInfo of an error answer as JSON, with only its own fields, clipped: the body as
+ * a whole is not kept, since a provider may echo the CLR it refused (a learner's personal data)
+ * in it, or send anything up to the read limit. Undefined when the body is no JSON object or
+ * has none of those fields.
+ */
 function jsonText(response: BoundedResponse): string | undefined {
   if (response.truncated || response.body.length === 0) return undefined;
-  const text = response.body.toString('utf8');
+  let value: unknown;
   try {
-    const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? text : undefined;
+    value = JSON.parse(response.body.toString('utf8'));
   } catch {
     return undefined;
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const body = value as Record<string, unknown>;
+  const kept: Record<string, unknown> = {};
+  for (const [field, max] of Object.entries(IMSX_FIELDS)) {
+    if (typeof body[field] === 'string') kept[field] = body[field].slice(0, max);
+  }
+  const minors = (body['imsx_codeMinor'] as { imsx_codeMinorField?: unknown } | undefined)
+    ?.imsx_codeMinorField;
+  if (Array.isArray(minors)) {
+    kept['imsx_codeMinor'] = {
+      imsx_codeMinorField: minors.slice(0, MAX_CODE_MINORS).flatMap((minor: unknown) => {
+        const { imsx_codeMinorFieldName: name, imsx_codeMinorFieldValue: value } = (minor ?? {}) as Record<
+          string,
+          unknown
+        >;
+        return typeof name === 'string' && typeof value === 'string'
+          ? [
+              {
+                imsx_codeMinorFieldName: name.slice(0, MAX_CODE_MINOR_TEXT),
+                imsx_codeMinorFieldValue: value.slice(0, MAX_CODE_MINOR_TEXT),
+              },
+            ]
+          : [];
+      }),
+    };
+  }
+  return Object.keys(kept).some((field) => field !== '@context') ? JSON.stringify(kept) : undefined;
 }
 
 function rejectedReason(status: number): RejectedReason {

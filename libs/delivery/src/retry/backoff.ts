@@ -16,6 +16,21 @@ export interface BackoffPolicy {
 const DEFAULT_MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * A provider's Retry-After in ms, cut to `maxMs` (default 24 h): a provider may ask for a year,
+ * or send a date in 9999, and a target must not stop for that long, nor a delay overflow.
+ * Undefined for none, zero, negative or not finite.
+ */
+export function retryAfterMs(
+  retryAfterSeconds: number | undefined,
+  maxMs = DEFAULT_MAX_RETRY_AFTER_MS,
+): number | undefined {
+  if (retryAfterSeconds === undefined || !Number.isFinite(retryAfterSeconds) || retryAfterSeconds <= 0) {
+    return undefined;
+  }
+  return Math.min(retryAfterSeconds * 1000, maxMs);
+}
+
+/**
  * The delay before retry number `attempt` (1 = the first retry): `baseMs * 2^(attempt-1)` capped
  * at `maxMs`, jittered. When the provider sent `Retry-After`, the delay is at least that long
  * (up to `maxRetryAfterMs`): retrying earlier would only be refused again.
@@ -49,9 +64,7 @@ export function backoffDelay(
       break;
   }
   delay = Math.min(delay, computed);
-  if (retryAfterSeconds !== undefined && Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0) {
-    const floor = Math.min(retryAfterSeconds * 1000, policy.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS);
-    delay = Math.max(delay, floor);
-  }
+  const floor = retryAfterMs(retryAfterSeconds, policy.maxRetryAfterMs);
+  if (floor !== undefined) delay = Math.max(delay, floor);
   return delay;
 }

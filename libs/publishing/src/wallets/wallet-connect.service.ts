@@ -186,7 +186,11 @@ export class WalletConnectService {
     return closed ?? found;
   }
 
-  /** Queues the learner's latest CLR version for a fresh connection. */
+  /**
+   * Queues the learner's latest CLR version for a fresh connection. A reconnected wallet (same
+   * connection, same target) may already have a delivery of that version that died or was refused
+   * while it was away (a revoked grant, a disconnect): that one is queued again.
+   */
   private async deliverLatest(connection: WalletConnectionEntity): Promise<boolean> {
     const latest = await this.store.versions.latestVersion(connection.learnerRef);
     if (latest === null) return false;
@@ -195,7 +199,17 @@ export class WalletConnectService {
       return (await tx.deliveries.createDeliveries(latest.id, [connection.targetId])).created;
     });
     for (const deliveryId of created) await this.queue.enqueue(deliveryId, 0);
-    return created.length > 0;
+    if (created.length > 0) return true;
+    const existing = (
+      await this.store.deliveries.list({
+        learnerRef: connection.learnerRef,
+        targetId: connection.targetId,
+        limit: 100,
+      })
+    ).find((row) => row.clrVersionId === latest.id);
+    if (existing === undefined || !(await this.store.deliveries.requeue(existing.id))) return false;
+    await this.queue.requeue(existing.id, existing.attempts);
+    return true;
   }
 
   /** The publisher's client at the wallet's host, registering (RFC 7591) the first time. */

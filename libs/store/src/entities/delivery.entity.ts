@@ -70,7 +70,7 @@ export class DeliveryEntity {
   @StringColumn('last_error', 1000, { nullable: true })
   lastError!: string | null;
 
-  /** The provider's imsx_StatusInfo body, as received. */
+  /** The provider's imsx_StatusInfo: its own fields only, clipped (nothing else the body held). */
   @TextColumn('imsx_body', { nullable: true })
   imsxBody!: string | null;
 
