@@ -59,6 +59,7 @@ describeWithService('redis', 'JobsModule queues', () => {
         prefix: build.opts.prefix,
       },
     );
+    worker.on('error', () => undefined);
     const failed = new Promise<void>((resolve) => worker.once('failed', () => resolve()));
     const failedId = await producer.enqueue(failing);
     await failed;

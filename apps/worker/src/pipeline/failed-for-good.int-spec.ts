@@ -36,6 +36,7 @@ describeWithService('redis', 'jobs that failed for good, on real BullMQ', () => 
     const settled: { jobId: string | undefined; message: string }[] = [];
     const errors: { final: boolean }[] = [];
     const worker = new Worker(name, processor, { connection, prefix, ...options });
+    worker.on('error', () => undefined); // a connection closed under it while it closes
     closing.push(worker);
     const settler = new FailedJobSettler(
       async (job, error) => {
@@ -94,6 +95,7 @@ describeWithService('redis', 'jobs that failed for good, on real BullMQ', () => 
       },
       { connection, prefix, lockDuration: 500, stalledInterval: 300 },
     );
+    dying.on('error', () => undefined); // it is closed by force, with its connections
     await stalling.add('held', {}, { jobId: 'held', attempts: 3 });
     await tookIt;
     await dying.close(true);

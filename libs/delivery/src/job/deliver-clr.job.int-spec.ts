@@ -484,7 +484,7 @@ describe('targets', () => {
       reregistered: false,
     });
     // A restarted worker reuses the stored client.
-    await setUp([
+    const config = await setUp([
       {
         name: 'campus-lrw',
         baseUrl: bed.provider.baseUrl,
@@ -494,10 +494,20 @@ describe('targets', () => {
     ]);
     expect(bed.provider.state.clients.size).toBe(clientsBefore + 1);
 
-    // The provider forgets every registered client and token.
+    // The provider forgets every registered client and token. Minutes after registering, its
+    // refusal is not taken for that: no new registration, the delivery is refused, saying why.
     bed.provider.state.reset(true);
+    const clientsAfterReset = bed.provider.state.clients.size;
+    const [, refused] = await pendingDelivery(name, stored.id);
+    expect(await services.job.handle({ deliveryId: refused.id })).toMatchObject({
+      kind: 'rejected',
+      reason: 'token_rejected',
+      error: expect.stringContaining('it is registered again no sooner than 10 minutes after'),
+    });
+    expect(bed.provider.state.clients.size).toBe(clientsAfterReset);
+    // Later than that, it is registered again and the delivery goes out.
     const [, again] = await pendingDelivery(name, stored.id);
-    expect(await services.job.handle({ deliveryId: again.id })).toMatchObject({
+    expect(await jobAt(11 * 60_000, config).handle({ deliveryId: again.id })).toMatchObject({
       kind: 'delivered',
       reregistered: true,
     });

@@ -18,6 +18,8 @@ import { type DynamicRegistrationClient } from '../registration/dynamic-registra
 import { storedRegistrationOf, usableRegistration } from './stored-registration';
 import { targetInputOf } from './target-config';
 
+/** How long a client a provider refused must have been registered before it is replaced. */
+const REREGISTER_COOLDOWN_MS = 10 * 60_000;
 /** What {@link DeliveryTargetService.syncFromConfig} did with one target. */
 export interface TargetSyncReport {
   name: string;
@@ -264,7 +266,9 @@ export class DeliveryTargetService {
   /**
    * Registers a dynamic-registration target again because the provider refused `rejectedClientId`
    * (`invalid_client`: it forgot the client). When another job already replaced that client,
-   * its new one is returned without registering twice.
+   * its new one is returned without registering twice. A client registered less than 10 minutes
+   * ago is not replaced: a provider that refuses the clients it has just registered (it wants
+   * another token authentication, say) would otherwise get a new registration per delivery.
    *
    * @throws DeliveryError as {@link credentialsFor}; `invalid_target` for a client-credentials
    *   target (its client is configured: only an operator can fix it).
@@ -279,6 +283,17 @@ export class DeliveryTargetService {
     if (current === null) throw new DeliveryError('invalid_target', `target ${target.name} no longer exists`);
     if (current.clientId !== null && current.clientId !== rejectedClientId)
       return this.credentialsFor(current);
+    const registeredAt = Date.parse(String(this.store.targets.registration(current)?.['registeredAt']));
+    const sinceMs = this.now().getTime() - registeredAt;
+    if (current.clientId === rejectedClientId && sinceMs >= 0 && sinceMs < REREGISTER_COOLDOWN_MS) {
+      throw new DeliveryError(
+        'token_rejected',
+        `target ${current.name} refused the client it registered ${Math.round(sinceMs / 1000)} s ago ` +
+          `(invalid_client); it is registered again no sooner than 10 minutes after: check what its ` +
+          `token endpoint expects`,
+        { oauthError: 'invalid_client' },
+      );
+    }
     return this.register(current);
   }
 

@@ -40,5 +40,9 @@ describe('stored registrations', () => {
     expect(usableRegistration(expiring, expected, now)).toBeUndefined();
     const later = { ...stored, clientSecretExpiresAt: now.getTime() / 1000 + 3600 };
     expect(usableRegistration(later, expected, now)).toBeDefined();
+    // An expiry already past when the client was registered (seconds from now, sent as a date)
+    // is no expiry: taken as never, or every delivery would register a new client.
+    const relative = { ...stored, clientSecretExpiresAt: 86_400 };
+    expect(usableRegistration(relative, expected, now)).toBeDefined();
   });
 });

@@ -41,7 +41,7 @@ export function usableRegistration(
   now: Date,
 ): StoredRegistration | undefined {
   if (value === null || expected.clientId === null) return undefined;
-  const { clientId, tokenUrl, discoveryUrl, clientSecretExpiresAt } = value;
+  const { clientId, tokenUrl, discoveryUrl, clientSecretExpiresAt, registeredAt } = value;
   if (
     clientId !== expected.clientId ||
     typeof tokenUrl !== 'string' ||
@@ -50,8 +50,12 @@ export function usableRegistration(
     return undefined;
   }
   if (typeof clientSecretExpiresAt === 'number' && clientSecretExpiresAt > 0) {
+    // An expiry that had already passed when the client was registered is no date (a provider
+    // sending seconds from now, say): taken as never, or every delivery would register again.
+    const registered = typeof registeredAt === 'string' ? Date.parse(registeredAt) : NaN;
+    const meaningful = !(clientSecretExpiresAt * 1000 <= registered);
     // A secret expiring within the next minute is as good as expired.
-    if (clientSecretExpiresAt * 1000 <= now.getTime() + 60_000) return undefined;
+    if (meaningful && clientSecretExpiresAt * 1000 <= now.getTime() + 60_000) return undefined;
   }
   return value as unknown as StoredRegistration;
 }
