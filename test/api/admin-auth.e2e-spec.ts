@@ -235,14 +235,12 @@ describeWithService('redis', 'admin authentication and authorization (e2e)', () 
       expect(resumed.status).toBeLessThan(300);
       // Behind a reverse proxy that rewrites Host, the host the browser saw is X-Forwarded-Host.
       const proxied = (origin: string) =>
-        request(server)
-          .put('/admin/queues/api/queues/extract/resume')
-          .set({
-            Authorization: basic,
-            Host: '10.0.0.7:3000',
-            'X-Forwarded-Host': 'admin.example.edu',
-            Origin: origin,
-          });
+        request(server).put('/admin/queues/api/queues/extract/resume').set({
+          Authorization: basic,
+          Host: '10.0.0.7:3000',
+          'X-Forwarded-Host': 'admin.example.edu',
+          Origin: origin,
+        });
       expect((await proxied('http://admin.example.edu')).status).toBeLessThan(300);
       expect((await proxied('https://evil.example')).status).toBe(403);
     });
