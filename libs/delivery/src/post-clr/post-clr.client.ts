@@ -131,7 +131,7 @@ export function classifyResponse(response: BoundedResponse, tokenRefreshed: bool
   // Error answers only: a 2xx echo is the payload and is never read.
   const imsx =
     status >= 400 ? parseImsxStatusInfo(response.truncated ? undefined : response.body) : undefined;
-  const imsxBody = status >= 400 ? jsonText(response) : undefined;
+  const imsxBody = status >= 400 ? imsxBodyOf(response) : undefined;
   const detail = imsx !== undefined && imsx.summary !== 'empty body' ? ` (${imsx.summary})` : '';
   const error = `HTTP ${status} from provider${detail}`;
   if (isRetryableHttpStatus(status)) {
@@ -177,7 +177,7 @@ const MAX_CODE_MINOR_TEXT = 200;
  * in it, or send anything up to the read limit. Undefined when the body is no JSON object or
  * has none of those fields.
  */
-function jsonText(response: BoundedResponse): string | undefined {
+function imsxBodyOf(response: BoundedResponse): string | undefined {
   if (response.truncated || response.body.length === 0) return undefined;
   let value: unknown;
   try {

@@ -20,6 +20,7 @@ import { targetInputOf } from './target-config';
 
 /** How long a client a provider refused must have been registered before it is replaced. */
 const REREGISTER_COOLDOWN_MS = 10 * 60_000;
+
 /** What {@link DeliveryTargetService.syncFromConfig} did with one target. */
 export interface TargetSyncReport {
   name: string;

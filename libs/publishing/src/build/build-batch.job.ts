@@ -2,7 +2,6 @@ import { JobName, type JobOf, type JobProducer } from '@app/jobs';
 import { type ClrIdFactory } from '@app/mapping';
 import { loggableError } from '@app/observability';
 import {
-  type ClrVersionSummary,
   type PublisherStore,
   type RunBatchEntity,
   type RunProblemInput,
@@ -157,6 +156,15 @@ export class BuildBatchJob {
     await this.deps.finaliser.complete(batch.runId);
   }
 
+  /**
+   * The source that last published the learner (asked only for learners the SIS did not have):
+   * no run, or one no longer stored, means the default source's, as for republish selections.
+   */
+  private async lastPublishedBy(learnerRef: string): Promise<string | undefined> {
+    const [published] = await this.deps.store.versions.publishedLearners({ learnerRefs: [learnerRef] });
+    return published === undefined ? undefined : (published.source ?? this.deps.defaultSource);
+  }
+
   /** Settles the batch as failed, every learner of it counted failed, with one problem. */
   private async failBatch(batch: RunBatchEntity, reason: string): Promise<void> {
     const settled = await this.deps.store.plans.settleBatch(batch.id, {
@@ -254,18 +262,6 @@ export class BuildBatchJob {
       store.targets.list({ enabled: true }),
       store.ledger.withheldFor(learnerRefs),
     ]);
-    // The source that built a version, asked only for learners the SIS did not have; no run (or
-    // one no longer stored) means the default source's, as for republish selections.
-    const sources = new Map<string, Promise<string>>();
-    const sourceOf = (version: ClrVersionSummary): Promise<string> => {
-      if (version.runId === null) return Promise.resolve(this.deps.defaultSource);
-      let source = sources.get(version.runId);
-      if (source === undefined) {
-        source = store.runs.get(version.runId).then((built) => built?.source ?? this.deps.defaultSource);
-        sources.set(version.runId, source);
-      }
-      return source;
-    };
     const context: PublishContext = {
       runId: run.id,
       issuedOn,
@@ -302,7 +298,7 @@ export class BuildBatchJob {
       }
       const previous = latest.get(learnerRef);
       if (composition.status === 'unknown-learner') {
-        const publishedBy = previous === undefined ? undefined : await sourceOf(previous);
+        const publishedBy = previous === undefined ? undefined : await this.lastPublishedBy(learnerRef);
         if (publishedBy !== undefined && publishedBy !== run.source) {
           // Another source published this learner since (or a republish named the wrong source):
           // this SIS not having them says nothing about theirs.

@@ -43,8 +43,9 @@ export interface ExtractRunJobDeps {
  * ExtractRun: pages through a run's learner ids in the SIS and writes them as build batches, each
  * queued at once as a BuildBatch job (run id + batch id; the ids stay in the store). Full runs
  * page every learner, then add the source's learners still published (an active assertion or a
- * CLR not revoked) that the SIS no longer has (the build finds them gone and revokes); incremental runs page the learners
- * changed since the committed watermark (less the overlap), and all of them when there is none;
+ * CLR not revoked) that the SIS no longer has (the build finds them gone and revokes);
+ * incremental runs page the learners changed since the committed watermark (less the overlap),
+ * and all of them when there is none;
  * republish runs batch the ids they were given. The high watermark (full and incremental runs;
  * a republish leaves it where it is) is taken before any paging, kept on the run, and committed
  * only when the run succeeds.

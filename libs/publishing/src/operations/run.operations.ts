@@ -1,4 +1,5 @@
-import { type PublisherStore, RUN_STATUSES, type RunStatus } from '@app/store';
+import { type PublisherStore, RUN_STATUSES, type RunStatus, type SyncRunEntity } from '@app/store';
+import { isFinished } from '../runs/run-completion';
 import { type SyncRunService } from '../runs/sync-run.service';
 import { type OperationActor, actorDetails } from './operation-actor';
 import { OperationError, invalidField } from './operation.error';
@@ -116,10 +117,15 @@ export class RunOperations {
     return { run: runView(await this.runs.summary(run.id, { problemLimit: 0 })), ...queued };
   }
 
-  private async activeRun(runId: string): Promise<{ id: string }> {
+  private async existingRun(runId: string): Promise<SyncRunEntity> {
     const run = await this.store.runs.get(runId);
     if (run === null) throw new OperationError('NOT_FOUND', 'run_not_found', `no run ${runId}`);
-    if (run.status !== 'queued' && run.status !== 'running') throw notActive(run.id, run.status);
+    return run;
+  }
+
+  private async activeRun(runId: string): Promise<SyncRunEntity> {
+    const run = await this.existingRun(runId);
+    if (isFinished(run.status)) throw notActive(run.id, run.status);
     return run;
   }
 
@@ -143,8 +149,7 @@ export class RunOperations {
   async detail(runId: string, request: RunDetailRequest = {}): Promise<RunDetailView> {
     const after = integerField('problemsAfter', request.problemsAfter, 0, 2_147_483_647);
     const limit = integerField('problemsLimit', request.problemsLimit, 1, 500) ?? 50;
-    const run = await this.store.runs.get(runId);
-    if (run === null) throw new OperationError('NOT_FOUND', 'run_not_found', `no run ${runId}`);
+    await this.existingRun(runId);
     const [summary, problems] = await Promise.all([
       this.runs.summary(runId, { problemLimit: 0 }),
       this.store.runs.listProblems(runId, {

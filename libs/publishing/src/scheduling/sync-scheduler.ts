@@ -34,6 +34,11 @@ export interface FullRunDeferral {
 
 const DEFAULT_DEFERRAL: FullRunDeferral = { retryMs: 60_000, giveUpAfterMs: 12 * 3600_000 };
 
+/** An error's first line, for a log line. */
+function firstLine(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
+
 /** The schedules of `sis.sources[].schedule` (`incremental`, `full`, `timeZone`). */
 export function syncSchedules(config: Pick<AppConfig, 'sis'>): SyncSchedule[] {
   return config.sis.sources.flatMap((source) =>
@@ -136,7 +141,7 @@ export class SyncScheduler {
         this.logger.warn(`${schedule.name}: skipped, run ${error.activeRunId} of the source is still active`);
         return { status: 'skipped', activeRunId: error.activeRunId };
       }
-      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      const reason = firstLine(error);
       this.logger.error(`${schedule.name}: could not trigger a run: ${reason}`);
       return { status: 'error', reason };
     }
@@ -154,8 +159,7 @@ export class SyncScheduler {
       const active = await this.runs.get(activeRunId);
       return active === null || active.mode !== 'full';
     } catch (error) {
-      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      this.logger.error(`${schedule.name}: could not read run ${activeRunId}: ${reason}`);
+      this.logger.error(`${schedule.name}: could not read run ${activeRunId}: ${firstLine(error)}`);
       return true;
     }
   }
@@ -189,8 +193,7 @@ export class SyncScheduler {
       const recent = await this.runs.list({ source: schedule.source, limit: 20 });
       if (recent.some((run) => run.mode === 'full' && run.createdAt.getTime() >= tickedAt.getTime())) return;
     } catch (error) {
-      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      this.logger.error(`${schedule.name}: could not check for a full run: ${reason}`);
+      this.logger.error(`${schedule.name}: could not check for a full run: ${firstLine(error)}`);
       this.retryLater(schedule, tickedAt);
       return;
     }

@@ -1,4 +1,4 @@
-import { In } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
 import { type StoreContext } from '../database/store-context';
 import { RevocationEntity } from '../entities/revocation.entity';
 import { chunks, clip, insertUnlessExists, requireText } from './repository-helpers';
@@ -26,14 +26,7 @@ export class RevocationRepository {
     const now = this.ctx.now();
     return this.ctx.transaction(async (m) => {
       const wanted = new Map(entries.map((entry) => [entry.revokedId, entry]));
-      const present = new Set<string>();
-      for (const ids of chunks([...wanted.keys()])) {
-        const rows = await m.find(RevocationEntity, {
-          select: { revokedId: true, id: true },
-          where: { issuerId, revokedId: In(ids) },
-        });
-        rows.forEach((row) => present.add(row.revokedId));
-      }
+      const present = await listedAmong(m, issuerId, [...wanted.keys()]);
       let added = 0;
       for (const [revokedId, entry] of wanted) {
         if (present.has(revokedId)) continue;
@@ -69,22 +62,8 @@ export class RevocationRepository {
     revokedIds: readonly string[],
     options: { reason?: string } = {},
   ): Promise<Set<string>> {
-    const found = new Set<string>();
-    if (revokedIds.length === 0) return found;
-    await this.ctx.run(async (m) => {
-      for (const ids of chunks([...new Set(revokedIds)])) {
-        const rows = await m.find(RevocationEntity, {
-          select: { revokedId: true, id: true },
-          where: {
-            issuerId,
-            revokedId: In(ids),
-            ...(options.reason === undefined ? {} : { reason: clip(options.reason, 500)! }),
-          },
-        });
-        rows.forEach((row) => found.add(row.revokedId));
-      }
-    });
-    return found;
+    if (revokedIds.length === 0) return new Set();
+    return this.ctx.run((m) => listedAmong(m, issuerId, [...new Set(revokedIds)], options.reason));
   }
 
   /**
@@ -103,4 +82,26 @@ export class RevocationRepository {
     const result = await this.ctx.run((m) => m.delete(RevocationEntity, { issuerId, revokedId }));
     return (result.affected ?? 0) > 0;
   }
+}
+
+/** Which of `revokedIds` (distinct) are on the issuer's list, with `reason` when one is given. */
+async function listedAmong(
+  m: EntityManager,
+  issuerId: string,
+  revokedIds: readonly string[],
+  reason?: string,
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const ids of chunks(revokedIds)) {
+    const rows = await m.find(RevocationEntity, {
+      select: { revokedId: true, id: true },
+      where: {
+        issuerId,
+        revokedId: In(ids),
+        ...(reason === undefined ? {} : { reason: clip(reason, 500)! }),
+      },
+    });
+    rows.forEach((row) => found.add(row.revokedId));
+  }
+  return found;
 }
