@@ -302,6 +302,12 @@ export function storeContract(makeHarness: () => StoreHarness): void {
       expect((await store.runs.list({ source, status: 'cancelled' })).map((run) => run.id)).toEqual([
         first.id,
       ]);
+      expect((await store.runs.list({ source, mode: 'full' })).map((run) => run.id)).toEqual([first.id]);
+      expect(
+        (await store.runs.list({ source, mode: ['incremental', 'republish'], limit: 1 })).map(
+          (run) => run.id,
+        ),
+      ).toEqual([second.id]);
     });
   });
 

@@ -105,9 +105,9 @@ describe('SyncScheduler', () => {
     class FakeRuns {
       readonly runs: { id: string; mode: string; createdAt: Date; active: boolean }[] = [];
       readonly triggered: string[] = [];
-      start(mode: string): string {
+      start(mode: string, createdAt = new Date()): string {
         const id = `run-${this.runs.length + 1}`;
-        this.runs.push({ id, mode, createdAt: new Date(), active: true });
+        this.runs.push({ id, mode, createdAt, active: true });
         return id;
       }
       finishAll(): void {
@@ -123,7 +123,13 @@ describe('SyncScheduler', () => {
             return Promise.resolve({ id: this.start(input.mode) });
           },
           get: (id: string) => Promise.resolve(this.runs.find((run) => run.id === id) ?? null),
-          list: () => Promise.resolve([...this.runs].reverse()),
+          list: (query: { mode?: string; limit?: number }) =>
+            Promise.resolve(
+              [...this.runs]
+                .reverse()
+                .filter((run) => query.mode === undefined || run.mode === query.mode)
+                .slice(0, query.limit ?? 50),
+            ),
         } as unknown as SyncRunService;
       }
     }
@@ -218,7 +224,7 @@ describe('SyncScheduler', () => {
         list: async () => {
           stop();
           runs.finishAll();
-          return service.list({});
+          return service.list({ source: 'registrar', mode: 'full', limit: 1 });
         },
       } as unknown as SyncRunService;
       const made = new SyncScheduler(new SchedulerRegistry(), slow, config, { retryMs: 5 });
@@ -238,6 +244,90 @@ describe('SyncScheduler', () => {
       runs.finishAll();
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(runs.triggered).toEqual([]);
+    });
+  });
+
+  describe('a full tick missed while no scheduler ran', () => {
+    // registrar's full schedule: Sundays 03:00 in Chicago, 2026-11-29T09:00Z.
+    const tick = new Date('2026-11-29T09:00:00Z');
+    const oneHourAfter = new Date('2026-11-29T10:00:00Z');
+    class Runs {
+      readonly runs: { mode: string; createdAt: Date }[] = [];
+      readonly triggered: string[] = [];
+      busy = false;
+      lists = 0;
+      broken = false;
+      service(): SyncRunService {
+        return {
+          trigger: (input: TriggerRunInput) => {
+            if (this.busy) return Promise.reject(new SyncRunConflictError(input.source!, 'incremental-1'));
+            this.triggered.push(`${input.source}:${input.mode}`);
+            this.runs.push({ mode: input.mode, createdAt: new Date() });
+            return Promise.resolve({ id: `run-${this.triggered.length}` });
+          },
+          get: () => Promise.resolve({ id: 'incremental-1', mode: 'incremental' }),
+          list: (query: { source?: string; mode?: string; limit?: number }) => {
+            this.lists += 1;
+            if (this.broken) return Promise.reject(new Error('store down'));
+            const matching = this.runs
+              .filter((run) => query.mode === undefined || run.mode === query.mode)
+              .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+            return Promise.resolve(matching.slice(0, query.limit ?? 50));
+          },
+        } as unknown as SyncRunService;
+      }
+    }
+    const started: SyncScheduler[] = [];
+    const start = (runs: Runs, now: Date, deferral: Partial<FullRunDeferral> = { retryMs: 10 }) => {
+      const made = new SyncScheduler(new SchedulerRegistry(), runs.service(), config, deferral);
+      started.push(made);
+      made.start(now);
+      return made;
+    };
+    afterEach(() => started.splice(0).forEach((made) => made.stop()));
+    const weekBefore = new Date(tick.getTime() - 7 * 24 * 3600_000);
+
+    it('starts it at start when the source had full runs before and none since the tick', async () => {
+      const runs = new Runs();
+      runs.runs.push(
+        { mode: 'full', createdAt: weekBefore },
+        { mode: 'incremental', createdAt: oneHourAfter },
+      );
+      await start(runs, oneHourAfter).madeUp;
+      expect(runs.triggered).toEqual(['registrar:full']);
+    });
+
+    it('starts nothing when a full run followed the tick, the tick is too old, or the source never had a full run', async () => {
+      const followed = new Runs();
+      followed.runs.push({ mode: 'full', createdAt: weekBefore }, { mode: 'full', createdAt: tick });
+      await start(followed, oneHourAfter).madeUp;
+      const old = new Runs();
+      old.runs.push({ mode: 'full', createdAt: weekBefore });
+      await start(old, new Date(tick.getTime() + 13 * 3600_000)).madeUp;
+      const fresh = new Runs();
+      fresh.runs.push({ mode: 'incremental', createdAt: weekBefore });
+      await start(fresh, oneHourAfter).madeUp;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect([...followed.triggered, ...old.triggered, ...fresh.triggered]).toEqual([]);
+    });
+
+    it('waits for a busy source, and tries again while the store cannot answer', async () => {
+      const runs = new Runs();
+      runs.runs.push({ mode: 'full', createdAt: weekBefore });
+      runs.busy = true;
+      runs.broken = true;
+      await start(runs, oneHourAfter).madeUp;
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(runs.lists).toBeGreaterThan(1);
+      expect(runs.triggered).toEqual([]);
+      runs.broken = false;
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(runs.triggered).toEqual([]);
+      runs.busy = false;
+      for (let i = 0; i < 200 && runs.triggered.length === 0; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(runs.triggered).toEqual(['registrar:full']);
     });
   });
 });

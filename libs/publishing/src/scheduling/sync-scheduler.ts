@@ -5,6 +5,7 @@ import { CronJob } from 'cron';
 import { type RunMode } from '@app/store';
 import { SyncRunConflictError } from '../runs/sync-run.errors';
 import { type SyncRunService } from '../runs/sync-run.service';
+import { lastFireTime } from './last-fire-time';
 
 /** One scheduled trigger: which source, which mode, when. */
 export interface SyncSchedule {
@@ -28,7 +29,10 @@ export type TickOutcome =
 export interface FullRunDeferral {
   /** Between tries. Default 60 s. */
   retryMs: number;
-  /** After the tick, when it gives up (the next full tick is the next chance). Default 12 h. */
+  /**
+   * After the tick, when it gives up (the next full tick is the next chance). Default 12 h. A
+   * full tick missed while no scheduler ran is made up at start within the same time.
+   */
   giveUpAfterMs: number;
 }
 
@@ -66,9 +70,12 @@ export function syncSchedules(config: Pick<AppConfig, 'sis'>): SyncSchedule[] {
  * scheduler. A full tick is not lost to an incremental or republish run that holds the source
  * (an hourly incremental schedule would otherwise often take the weekly full run's minute, and
  * only full runs reconcile what vanished from the SIS): it tries again every minute until a full
- * run of the source has started since the tick, here or in another instance. The api app
- * registers it; with several api instances every tick still starts at most one run per source
- * (the trigger is atomic).
+ * run of the source has started since the tick, here or in another instance. Nothing of that
+ * lives only in memory: at start, a full tick of the last 12 hours that no full run of its source
+ * followed (the api was down at the tick, or restarted while the tick waited) is made up, for
+ * a source that has had a full run before (a new installation's first full run is the
+ * operator's). The api app registers it; with several api instances every tick still starts at
+ * most one run per source (the trigger is atomic).
  */
 export class SyncScheduler {
   private readonly logger = new Logger('SyncScheduler');
@@ -76,6 +83,8 @@ export class SyncScheduler {
   private readonly retries = new Set<NodeJS.Timeout>();
   private readonly deferral: FullRunDeferral;
   private stopped = false;
+  /** Settles once `start` has looked for missed full ticks (and started their catch-up). */
+  madeUp: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly registry: SchedulerRegistry,
@@ -86,8 +95,11 @@ export class SyncScheduler {
     this.deferral = { ...DEFAULT_DEFERRAL, ...deferral };
   }
 
-  /** Adds and starts the cron jobs; returns the schedules registered. */
-  start(): SyncSchedule[] {
+  /**
+   * Adds and starts the cron jobs, and makes up missed full ticks (in the background); returns
+   * the schedules registered.
+   */
+  start(now: Date = new Date()): SyncSchedule[] {
     this.stopped = false;
     const schedules = syncSchedules(this.config);
     for (const schedule of schedules) {
@@ -104,7 +116,35 @@ export class SyncScheduler {
       job.start();
       this.logger.log(`${schedule.name}: "${schedule.cron}" (${schedule.timeZone})`);
     }
+    this.madeUp = Promise.all(
+      schedules.filter((schedule) => schedule.mode === 'full').map((schedule) => this.makeUp(schedule, now)),
+    ).then(() => undefined);
     return schedules;
+  }
+
+  /** A full tick within the deferral window with no full run of its source since: tried now. */
+  private async makeUp(schedule: SyncSchedule, now: Date): Promise<void> {
+    const tickedAt = lastFireTime(schedule.cron, schedule.timeZone, now, this.deferral.giveUpAfterMs);
+    if (tickedAt === undefined) return;
+    let latest: Date | undefined;
+    try {
+      latest = await this.latestFullRun(schedule.source);
+    } catch (error) {
+      this.logger.error(`${schedule.name}: could not check for a missed full run: ${firstLine(error)}`);
+      this.retryLater(schedule, tickedAt);
+      return;
+    }
+    if (latest === undefined || latest.getTime() >= tickedAt.getTime() || this.stopped) return;
+    this.logger.warn(
+      `${schedule.name}: no full run followed the tick of ${tickedAt.toISOString()} (no scheduler was running, or it waited for a busy source); starting it now`,
+    );
+    await this.retryFull(schedule, tickedAt);
+  }
+
+  /** When the latest full run of a source was created, if it has one. */
+  private async latestFullRun(source: string): Promise<Date | undefined> {
+    const [latest] = await this.runs.list({ source, mode: 'full', limit: 1 });
+    return latest?.createdAt;
   }
 
   /** Stops and removes the jobs this scheduler added, and its deferred full runs. */
@@ -190,8 +230,8 @@ export class SyncScheduler {
   ): Promise<void> {
     if (this.stopped || this.gaveUp(schedule, tickedAt)) return;
     try {
-      const recent = await this.runs.list({ source: schedule.source, limit: 20 });
-      if (recent.some((run) => run.mode === 'full' && run.createdAt.getTime() >= tickedAt.getTime())) return;
+      const latest = await this.latestFullRun(schedule.source);
+      if (latest !== undefined && latest.getTime() >= tickedAt.getTime()) return;
     } catch (error) {
       this.logger.error(`${schedule.name}: could not check for a full run: ${firstLine(error)}`);
       this.retryLater(schedule, tickedAt);

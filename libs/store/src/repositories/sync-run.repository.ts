@@ -69,6 +69,7 @@ export interface RunProblemInput {
 export interface RunListQuery {
   source?: string;
   status?: RunStatus | readonly RunStatus[];
+  mode?: RunMode | readonly RunMode[];
   /** Default 50, at most 1000. Newest first. */
   limit?: number;
   offset?: number;
@@ -115,17 +116,14 @@ export class SyncRunRepository {
   }
 
   async list(query: RunListQuery = {}): Promise<SyncRunEntity[]> {
-    const statuses =
-      query.status === undefined
-        ? undefined
-        : typeof query.status === 'string'
-          ? [query.status]
-          : [...query.status];
+    const statuses = oneOrMany(query.status);
+    const modes = oneOrMany(query.mode);
     return this.ctx.run((m) =>
       m.find(SyncRunEntity, {
         where: {
           ...(query.source !== undefined ? { source: query.source } : {}),
           ...(statuses !== undefined ? { status: In(statuses) } : {}),
+          ...(modes !== undefined ? { mode: In(modes) } : {}),
         },
         order: { createdAt: 'DESC', id: 'ASC' },
         take: limitOf(query.limit, 50),
@@ -274,6 +272,10 @@ export class SyncRunRepository {
       return query.getMany();
     });
   }
+}
+
+function oneOrMany<T extends string>(value: T | readonly T[] | undefined): T[] | undefined {
+  return value === undefined ? undefined : typeof value === 'string' ? [value] : [...value];
 }
 
 /** The watermarks a run will commit (record set -> value). */
