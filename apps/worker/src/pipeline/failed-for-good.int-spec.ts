@@ -44,7 +44,7 @@ describeWithService('redis', 'jobs that failed for good, on real BullMQ', () => 
         settled.push({ jobId: job.id, message: error.message });
       },
       (_error, _job, final) => errors.push({ final }),
-      { graceMs: 20, tries: 3 },
+      { graceMs: 20, tries: 3, lookBackMs: 60_000 },
     );
     closing.push({ close: () => Promise.resolve(settler.close()) });
     settler.watch(worker);
@@ -151,5 +151,32 @@ describeWithService('redis', 'jobs that failed for good, on real BullMQ', () => 
     await sleep(100);
     expect(settled.map((entry) => entry.jobId)).toEqual(['requeued']);
     await worker.close();
+  });
+
+  it('at start, settles the jobs an earlier process left failed, once each, and none too old', async () => {
+    // The earlier process failed two jobs and stopped before their grace periods were over.
+    const left = new Queue('left', { connection, prefix });
+    closing.push(left);
+    const earlier = new Worker('left', () => Promise.reject(new UnrecoverableError('left behind')), {
+      connection,
+      prefix,
+    });
+    earlier.on('error', () => undefined);
+    await left.add('a', {}, { jobId: 'a' });
+    await left.add('b', {}, { jobId: 'b' });
+    for (let i = 0; i < 500 && (await left.getFailedCount()) < 2; i += 1) await sleep(20);
+    await earlier.close();
+
+    const { worker, settler, settled } = watched(() => Promise.resolve(), {}, 'left');
+    await worker.pause();
+    expect(await settler.sweep(left, Date.now() + 120_000)).toBe(0); // failed over the look-back ago
+    expect(await settler.sweep(left)).toBe(2);
+    expect(await settler.sweep(left)).toBe(2); // taken up again, but settled once
+    await until(() => settled.length >= 2);
+    await sleep(100);
+    expect(settled.map((entry) => entry.jobId).sort()).toEqual(['a', 'b']);
+    expect(settled[0].message).toBe('left behind');
+    await worker.close();
+    await left.obliterate({ force: true });
   });
 });

@@ -12,8 +12,13 @@ const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null }
 class FailingConsumer extends PipelineConsumer {
   protected readonly queue = QueueName.Build;
   protected readonly options: WorkerOptions = { queues: [QueueName.Build], concurrency: {} };
-  protected override readonly failedJobSettle = { graceMs: 20, tries: 2 };
+  protected override readonly failedJobSettle = { graceMs: 20, tries: 2, lookBackMs: 60_000 };
   readonly told: { jobId: string | undefined; message: string }[] = [];
+
+  /** Once the jobs failed before it started have been taken up. */
+  get takenUp(): Promise<void> {
+    return this.swept;
+  }
 
   process(): Promise<never> {
     return Promise.reject(new UnrecoverableError('the batch cannot be read'));
@@ -44,12 +49,43 @@ describeWithService('redis', 'PipelineConsumer and jobs that failed for good', (
       for (let i = 0; i < 200 && consumer.told.length === 0; i += 1) await sleep(10);
       expect(consumer.told).toEqual([{ jobId: 'lost', message: 'the batch cannot be read' }]);
 
-      consumer.onApplicationShutdown();
+      await consumer.onApplicationShutdown();
       await queue.add('build-batch', { runId: 'r', batchId: 'c' }, { jobId: 'after', attempts: 1 });
       await sleep(150);
       expect(await queue.getJobState('after')).toBe('failed');
       expect(consumer.told.map((entry) => entry.jobId)).toEqual(['lost']);
     } finally {
+      await worker.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+
+  it('settles at start the jobs that failed for good while no consumer was left to settle them', async () => {
+    const queue = new Queue(QueueName.Build, { connection, prefix: `${prefix}-start` });
+    // A process that failed the job and stopped within the grace period.
+    const earlier = new Worker(QueueName.Build, () => Promise.reject(new UnrecoverableError('left behind')), {
+      connection,
+      prefix: `${prefix}-start`,
+    });
+    earlier.on('error', () => undefined);
+    const consumer = new FailingConsumer();
+    const worker = new Worker(QueueName.Build, () => consumer.process(), {
+      connection,
+      prefix: `${prefix}-start`,
+      autorun: false,
+    });
+    Object.defineProperty(consumer, '_worker', { value: worker });
+    try {
+      await queue.add('build-batch', { runId: 'r', batchId: 'b' }, { jobId: 'orphan', attempts: 1 });
+      for (let i = 0; i < 200 && (await queue.getJobState('orphan')) !== 'failed'; i += 1) await sleep(10);
+      await earlier.close();
+      consumer.onApplicationBootstrap();
+      await consumer.takenUp;
+      for (let i = 0; i < 200 && consumer.told.length === 0; i += 1) await sleep(10);
+      expect(consumer.told).toEqual([{ jobId: 'orphan', message: 'left behind' }]);
+    } finally {
+      await consumer.onApplicationShutdown();
       await worker.close();
       await queue.obliterate({ force: true });
       await queue.close();

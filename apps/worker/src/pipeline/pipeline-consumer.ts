@@ -1,6 +1,6 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { WorkerHost } from '@nestjs/bullmq';
-import { type Job } from 'bullmq';
+import { type Job, Queue } from 'bullmq';
 import { type QueueName } from '@app/jobs';
 import { loggableError } from '@app/observability';
 import { FAILED_JOB_SETTLE, type FailedJobSettleOptions, FailedJobSettler } from './failed-for-good';
@@ -12,7 +12,8 @@ import { type WorkerOptions } from './worker-options';
  * BullMQ module closes it on shutdown, letting the jobs in hand finish. A job that fails for good
  * (no retry follows) is handed to {@link failedForGood} after a grace period: BullMQ also fails
  * a job that stalled more often than allowed without any handler seeing it, and the run must not
- * wait for it forever.
+ * wait for it forever. At start, the jobs of the queue that failed in the last day are settled
+ * again: a process that stopped within a grace period left them unsettled.
  */
 export abstract class PipelineConsumer
   extends WorkerHost
@@ -24,6 +25,9 @@ export abstract class PipelineConsumer
   protected readonly failedJobSettle: FailedJobSettleOptions = FAILED_JOB_SETTLE;
   private readonly log = new Logger('Worker');
   private settler: FailedJobSettler | undefined;
+  private failedJobs: Queue | undefined;
+  /** Settles once the failed jobs left by an earlier process have been taken up. */
+  protected swept: Promise<void> = Promise.resolve();
 
   onApplicationBootstrap(): void {
     // Listened to even when it never runs: its connection may still err while it is closed.
@@ -48,13 +52,36 @@ export abstract class PipelineConsumer
       this.failedJobSettle,
     );
     this.settler.watch(this.worker);
+    this.swept = this.sweepFailed(this.settler);
     void this.worker.run().catch((error: unknown) => {
       this.log.error({ queue: this.queue, err: loggableError(error) }, 'queue worker stopped');
     });
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * Jobs that failed while no process of this queue was left to settle them (it stopped). The
+   * queue that reads them stays open until shutdown: their settles check their state on it.
+   */
+  private async sweepFailed(settler: FailedJobSettler): Promise<void> {
+    const { connection, prefix } = this.worker.opts;
+    const queue = new Queue(this.worker.name, { connection, prefix });
+    queue.on('error', () => undefined); // a lost connection: the sweep's or a settle's catch reports it
+    this.failedJobs = queue;
+    try {
+      const taken = await settler.sweep(queue);
+      if (taken > 0)
+        this.log.log({ queue: this.queue, jobs: taken }, 'settling jobs that failed before this start');
+    } catch (error) {
+      this.log.error(
+        { queue: this.queue, err: loggableError(error) },
+        'could not read the failed jobs of an earlier start (runs they belong to may need cancel or resume)',
+      );
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     this.settler?.close();
+    await this.failedJobs?.close().catch(() => undefined);
   }
 
   /** What becomes of the job's run when the job failed for good; `error` is why it failed. */
