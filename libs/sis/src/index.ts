@@ -15,7 +15,7 @@ export {
   type LearnerRows,
   type CatalogueRows,
 } from './reader/learner-records.assembler';
-export { SisReader, type SisReaderOptions, type RecordPage, WATERMARK_CEILING_MS } from './reader/sis.reader';
+export { SisReader, type SisReaderOptions, type RecordPage } from './reader/sis.reader';
 export { SisError, type SisErrorCode } from './reader/sis.error';
 export { createSisDataSource, sisDataSourceOptions } from './reader/sis-data-source.factory';
 export { SisQueryBuilder, type ChangedOrganizations } from './reader/sis-query.builder';

@@ -364,6 +364,15 @@ export function sisReaderContractSuite(driver: TestDriver): void {
     expect(await reader.highWatermark()).toBe(all.sort()[all.length - 1]);
   });
 
+  it("leaves what is dated after the publisher's clock out of the high watermark", async () => {
+    const all = Object.values(seed).flatMap((rows) => rows.map((row) => iso(String(row.updated_at))));
+    const latest = all.sort()[all.length - 1];
+    const now = new Date(Date.parse(latest) - 1);
+    const upToNow = all.filter((value) => Date.parse(value) <= now.getTime());
+    expect(upToNow.length).toBeGreaterThan(0);
+    expect(await reader.highWatermark(now)).toBe(upToNow[upToNow.length - 1]);
+  });
+
   it('finds exactly the learners a change concerns, catalogue changes fanned out', async () => {
     const watermark = (await reader.highWatermark()) as string;
     const at = (hours: number): string => new Date(Date.parse(watermark) + hours * 3_600_000).toISOString();
@@ -437,6 +446,34 @@ export function sisReaderContractSuite(driver: TestDriver): void {
     } finally {
       await overlapping.close();
     }
+  });
+
+  it('pages changed learner ids to the end when a changed row names no learner', async () => {
+    // Later than every change of the test above. Nine learners and a grade without a learner fill
+    // one page of 10 exactly; PostgreSQL sorts NULL last, so the page would end on it.
+    const at = new Date(Date.parse((await reader.highWatermark()) as string) + 100 * 3_600_000).toISOString();
+    const learners = sorted(demoLearnerIds).slice(0, 9);
+    for (const learner of learners) {
+      await database.run('UPDATE sis_clr_learners SET updated_at = ? WHERE learner_id = ?', [
+        database.timestamp('clr_learners', at),
+        learner,
+      ]);
+    }
+    await database.run(
+      'INSERT INTO sis_clr_course_grades (grade_id, learner_id, course_id, updated_at) VALUES (?, ?, ?, ?)',
+      [
+        'G-NO-LEARNER',
+        null,
+        String(seed.clr_course_grades[0].course_id),
+        database.timestamp('clr_course_grades', at),
+      ],
+    );
+    const pages: string[][] = [];
+    for await (const page of reader.changedLearnerIdPages(new Date(Date.parse(at) - 1000).toISOString())) {
+      pages.push(page);
+      if (pages.length > 5) break; // it would page for ever
+    }
+    expect(pages.flat()).toEqual(learners);
   });
 
   if (driver !== 'mariadb') {

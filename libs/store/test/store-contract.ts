@@ -247,6 +247,12 @@ export function storeContract(makeHarness: () => StoreHarness): void {
         'INVALID_ARGUMENT',
         /problems\[0\]\.key/,
       );
+      // A key as long as a garbage SIS id is clipped, never refused: the problem is still told.
+      await store.runs.appendProblems(run.id, [
+        { recordSet: 'clr_degrees', key: 'K'.repeat(600), reason: 'r' },
+      ]);
+      const clipped = (await store.runs.listProblems(run.id, { limit: 1000 })).at(-1)!;
+      expect(clipped.recordKey).toBe(`${'K'.repeat(254)}…`);
     });
 
     it('commits pending watermarks only when the run succeeds', async () => {

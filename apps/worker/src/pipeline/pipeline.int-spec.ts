@@ -371,4 +371,29 @@ describeWithService('redis', 'publishing pipeline on a demo SIS (SQLite store, r
     expect(await h.store.ledger.listForLearner(elsewhere, 'active')).toHaveLength(1);
     expect(await h.store.revocations.isRevoked(ids.url('clrs', 'elsewhere'.padEnd(32, '0')))).toBe(false);
   }, 200_000);
+
+  it('goes on past a learner id longer than the SIS contract allows, and reports it without the id', async () => {
+    const garbage = 'X'.repeat(300);
+    expect((await run('full')).status).toBe('succeeded'); // a watermark: the next run reads changes
+    onSis(h.sisFile, (db) => {
+      const grade = db.prepare('SELECT * FROM clr_course_grades LIMIT 1').get() as Record<string, unknown>;
+      const row = { ...grade, grade_id: 'G-GARBAGE', learner_id: garbage, updated_at: sqlNow() };
+      const columns = Object.keys(row);
+      db.prepare(
+        `INSERT INTO clr_course_grades (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      ).run(...Object.values(row));
+    });
+    try {
+      const summary = await run('incremental');
+      expect(summary.status).toBe('succeeded');
+      expect(summary.problems).toContainEqual(
+        expect.objectContaining({ recordSet: 'clr_learners', key: 'a learner id of 300 characters' }),
+      );
+      expect(JSON.stringify(summary.problems)).not.toContain(garbage);
+    } finally {
+      onSis(h.sisFile, (db) =>
+        db.prepare("DELETE FROM clr_course_grades WHERE grade_id = 'G-GARBAGE'").run(),
+      );
+    }
+  }, 150_000);
 });

@@ -1,5 +1,5 @@
 import { JobName, type JobOf, type JobProducer } from '@app/jobs';
-import { type SisReader } from '@app/sis';
+import { SIS_ID_MAX_LENGTH, type SisReader } from '@app/sis';
 import { type PublisherStore, type SyncRunEntity, parseRunRequest, parseWatermarks } from '@app/store';
 import { loggableError } from '@app/observability';
 import { Logger } from '@nestjs/common';
@@ -146,7 +146,7 @@ export class ExtractRunJob {
       }
     };
     for await (const page of this.learnerPages(run, reader, request.learnerIds))
-      await write(batcher.add(page));
+      await write(batcher.add(await this.usableIds(run.id, page)));
     if (run.mode === 'full') {
       // Learners deleted from the SIS leave nothing to page: the store's own list of this
       // source's learners finds them.
@@ -164,6 +164,26 @@ export class ExtractRunJob {
     }
     await write(batcher.flush());
     return { batches, learners };
+  }
+
+  /**
+   * The ids a batch can hold. A learner id longer than the SIS contract allows (a garbage value
+   * in some row) is left out with a problem that gives its length, not the value: one such row
+   * must not fail the source's every run.
+   */
+  private async usableIds(runId: string, ids: readonly string[]): Promise<readonly string[]> {
+    const tooLong = ids.filter((id) => id.length > SIS_ID_MAX_LENGTH);
+    if (tooLong.length === 0) return ids;
+    await this.deps.store.runs.appendProblems(
+      runId,
+      tooLong.map((id) => ({
+        recordSet: 'clr_learners',
+        key: `a learner id of ${id.length} characters`,
+        reason: `learner ids have at most ${SIS_ID_MAX_LENGTH} characters (SIS contract): the rows naming this one are not read (find them with LEN(learner_id) > ${SIS_ID_MAX_LENGTH})`,
+        effect: 'skipped',
+      })),
+    );
+    return ids.filter((id) => id.length <= SIS_ID_MAX_LENGTH);
   }
 
   private async *learnerPages(

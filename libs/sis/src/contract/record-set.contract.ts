@@ -32,7 +32,9 @@ export interface RecordSetContract {
   readonly columns: readonly ContractColumn[];
 }
 
-const ID = 255;
+/** The longest id (of a learner, course, ...) the SIS contract allows. */
+export const SIS_ID_MAX_LENGTH = 255;
+const ID = SIS_ID_MAX_LENGTH;
 
 function col(column: string, kind: ColumnKind, nullable: boolean, maxLength?: number): ContractColumn {
   const field = column.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());

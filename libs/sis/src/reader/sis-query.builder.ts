@@ -140,8 +140,11 @@ export class SisQueryBuilder {
   /** One keyset page of learner ids from clr_learners (a full run's list of learners). */
   learnerIdPage(after: unknown, limit: number): Query {
     const id = this.column('src', 'clr_learners', 'learner_id');
-    const query = this.from(this.newQuery().select(id, CHANGED_LEARNER_ID), 'clr_learners', 'src');
-    if (after !== null && after !== undefined) query.where(`${id} > :sisAfter0`, { sisAfter0: after });
+    // No NULL ids: PostgreSQL sorts them last, and a page ending on one would restart the paging.
+    const query = this.from(this.newQuery().select(id, CHANGED_LEARNER_ID), 'clr_learners', 'src').where(
+      `${id} IS NOT NULL`,
+    );
+    if (after !== null && after !== undefined) query.andWhere(`${id} > :sisAfter0`, { sisAfter0: after });
     return query.orderBy(id, 'ASC').limit(limit);
   }
 
@@ -174,11 +177,13 @@ export class SisQueryBuilder {
       .createQueryBuilder()
       .select(id, CHANGED_LEARNER_ID)
       .from(`(${branches.join(' UNION ')})`, 'changed')
+      // No NULL ids (a grade row without a learner): see learnerIdPage.
+      .where(`${id} IS NOT NULL`)
       .setParameters({ sisSince: this.dialect.timestampParameter(since) });
     for (const set of Object.values(this.sets)) query.setParameters(set.parameters);
     if (organizations !== 'all' && organizations.length > 0)
       query.setParameters({ sisOrgIds: organizations });
-    if (after !== null && after !== undefined) query.where(`${id} > :sisAfter0`, { sisAfter0: after });
+    if (after !== null && after !== undefined) query.andWhere(`${id} > :sisAfter0`, { sisAfter0: after });
     return query.orderBy(id, 'ASC').limit(limit);
   }
 

@@ -40,9 +40,6 @@ export interface SisReaderOptions {
   dataSource?: DataSource;
 }
 
-/** How far ahead of the publisher's clock an `updated_at` may be and still count for the watermark. */
-export const WATERMARK_CEILING_MS = 24 * 3600 * 1000;
-
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
@@ -270,13 +267,15 @@ export class SisReader {
   }
 
   /**
-   * The latest `updated_at` over all record sets read (ignoring values more than a day ahead of
-   * this clock), as ISO 8601 UTC; null for an empty SIS. Take it before an incremental run and
-   * commit it as the next watermark after the run succeeded.
+   * The latest `updated_at` over all record sets read, up to this clock, as ISO 8601 UTC; null
+   * for an empty SIS. Take it before an incremental run and commit it as the next watermark
+   * after the run succeeded. A value ahead of `now` (a typo like 2199, local time written as
+   * UTC, a SIS clock ahead) does not count: a watermark past it would hide every change made
+   * before that time. Such rows are read again by each incremental run until their time comes.
    */
   async highWatermark(now: Date = new Date()): Promise<string | null> {
     await this.ready();
-    const ceiling = new Date(now.getTime() + WATERMARK_CEILING_MS).toISOString();
+    const ceiling = now.toISOString();
     let max: string | null = null;
     for (const set of Object.values(this.sets)) {
       if (!set.enabled) continue;

@@ -236,7 +236,8 @@ export class SyncRunRepository {
       return {
         runId,
         recordSet: requireText(problem.recordSet, `${where}.recordSet`, 64),
-        recordKey: requireText(problem.key, `${where}.key`, 255),
+        // A key as long as the SIS made it (a garbage id) is clipped: the problem is still told.
+        recordKey: clip(requireText(problem.key, `${where}.key`, Number.MAX_SAFE_INTEGER), 255)!,
         reason: clip(requireText(problem.reason, `${where}.reason`, Number.MAX_SAFE_INTEGER), 1000)!,
         effect: optionalText(problem.effect, `${where}.effect`, 16),
         learnerRef: optionalText(problem.learnerRef, `${where}.learnerRef`, 128),
