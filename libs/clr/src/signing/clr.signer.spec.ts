@@ -1,5 +1,6 @@
 import type { Assertion, Clr, Endorsement } from '../model';
 import { CLR_CONTEXT_URL } from '../model';
+import { validateClr } from '../validation/validate-document';
 import { signAssertion, signClr, signEndorsement } from './clr.signer';
 import { SigningError } from './signing-error';
 import {
@@ -71,6 +72,35 @@ describe('signClr', () => {
     expect(clr.endorsements).toBeUndefined();
     expect(clr.signedEndorsements).toHaveLength(1);
     expect(payloadOf<Endorsement>(clr.signedEndorsements?.[0] ?? '').claim.id).toBe(input.id);
+  });
+
+  it('links achievement issuers to their keys in achievements as in the signed assertions: the copies match', async () => {
+    const { institution, accreditor } = await fixtureSigners();
+    const input = loadUnsignedClr();
+    // Every asserted achievement also listed, and the second assertion Hosted.
+    input.achievements = (input.assertions ?? []).map((assertion) => structuredClone(assertion.achievement!));
+    input.assertions![1].verification = { type: 'Hosted' };
+    const { clr } = await signClr(input, [institution, accreditor]);
+
+    const listed = new Map((clr.achievements ?? []).map((achievement) => [achievement.id, achievement]));
+    const signed = (clr.signedAssertions ?? []).map((jws) => payloadOf<Assertion>(jws));
+    for (const assertion of [...signed, ...(clr.assertions ?? [])]) {
+      expect(listed.get(assertion.achievement!.id)).toEqual(assertion.achievement);
+    }
+    expect(clr.achievements?.[0]?.issuer.publicKey?.id).toBe(institution.keyUrl);
+    expect(clr.achievements?.[0]?.issuer.revocationList).toBe(institution.revocationListUrl);
+
+    // The CLR with its signed assertions read back in place: no copy differs.
+    const { signedAssertions, ...rest } = clr;
+    const inline = {
+      ...rest,
+      assertions: [
+        ...(clr.assertions ?? []),
+        ...(signedAssertions ?? []).map((jws) => payloadOf<Assertion>(jws)),
+      ],
+    };
+    const report = await validateClr(inline);
+    expect(report.findings.filter((finding) => /different content/.test(finding.reason))).toEqual([]);
   });
 
   it('is deterministic: the same input and keys give the same JWS', async () => {

@@ -97,6 +97,13 @@ export async function signClr(clr: Clr, signers: SignerSet, options: SignOptions
   await signEndorsementsIn(payload, index, options);
 
   const assertions = payload.assertions ?? [];
+  // An achievement asserted here may also be listed in `achievements`, and its copies MUST match
+  // exactly (CLR 1.0): every achievement issuer with a key, listed or in a Hosted assertion, is
+  // linked to its key and revocation list as the signed assertions' issuers are (below).
+  for (const achievement of payload.achievements ?? []) linkIssuer(achievement.issuer, index, options);
+  for (const assertion of assertions) {
+    if (assertion.verification?.type === 'Hosted') linkIssuer(assertion.achievement?.issuer, index, options);
+  }
   const toSign = assertions.map((assertion, i) => ({ assertion, path: `$.assertions[${i}]` }));
   const signed = toSign.filter(({ assertion }) => assertion.verification?.type !== 'Hosted');
   // In a tree nothing else refers to a signed assertion (it leaves `assertions` below), so a
@@ -174,10 +181,17 @@ function prepareSigned(
   if (signer === undefined) {
     throw new SigningError('no-signer', path, `no signing key for ${profilePath} ${profileId}`);
   }
-  if (options.embedPublicKey !== false) profile.publicKey = embeddedKey(signer);
-  profile.revocationList = signer.revocationListUrl;
+  linkIssuer(profile, index, options);
   target.verification = { type: 'Signed', creator: signer.keyUrl };
   return signer;
+}
+
+/** Links an achievement issuer that has a Signer to its key and revocation list, in place. */
+function linkIssuer(issuer: Profile | undefined, index: SignerIndex, options: SignOptions): void {
+  const signer = typeof issuer?.id === 'string' ? index.get(issuer.id) : undefined;
+  if (issuer === undefined || signer === undefined) return;
+  if (options.embedPublicKey !== false) issuer.publicKey = embeddedKey(signer);
+  issuer.revocationList = signer.revocationListUrl;
 }
 
 const embeddedKeys = new WeakMap<Signer, CryptographicKey>();
