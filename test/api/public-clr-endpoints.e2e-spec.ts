@@ -113,6 +113,7 @@ describe('public CLR endpoints (e2e over HTTP)', () => {
       issuer: issuer.issuer,
       jwksUrl: issuer.jwksUrl,
       audience: issuer.audience,
+      readers: [issuer.clientId],
       discovery: {
         name: 'Test University CLR',
         authorizationUrl: 'https://auth.test-university.example/authorize',
@@ -408,6 +409,15 @@ describe('public CLR endpoints (e2e over HTTP)', () => {
         await expectImsx(response, 403, 'forbidden');
         expect(response.headers['www-authenticate']).toMatch(/error="insufficient_scope"/);
       }
+    });
+
+    it('refuses with 403 a readonly token issued to a client that is not a configured reader', async () => {
+      // A learner's wallet registered at the authorization server: it must not read everyone's CLRs.
+      const token = await issuer.token({ scope: CLR_SCOPES.readonly, clientId: 'learner-wallet' });
+      const response = await request(url).get(path).set('Authorization', `Bearer ${token}`);
+      await expectImsx(response, 403, 'forbidden');
+      expect(json(response)['imsx_description']).toMatch(/not issued to a client allowed to read/);
+      expect(response.text).not.toMatch(/signedClrs|"clrs"/);
     });
 
     it('accepts the scope in `scope` (space-separated) and in `scp` (array)', async () => {

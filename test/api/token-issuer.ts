@@ -16,11 +16,15 @@ export interface TokenOptions {
   /** Sign with a key the JWKS does not hold (same kid): a bad signature. */
   foreignKey?: boolean;
   omitExp?: boolean;
+  /** The `client_id` claim; default {@link TokenIssuer.clientId}. */
+  clientId?: string;
 }
 
 export class TokenIssuer {
   readonly issuer = 'https://auth.test-university.example';
   readonly audience = 'https://publisher.test-university.example/ims/clr/v1p0';
+  /** The client the tokens are issued to by default: the one configured as a reader. */
+  readonly clientId = 'exchange-1';
   private readonly kid = 'test-auth-key-1';
   private server: Server | undefined;
   private key: CryptoKey | undefined;
@@ -51,14 +55,14 @@ export class TokenIssuer {
   }
 
   async token(options: TokenOptions = {}): Promise<string> {
-    const claims: JWTPayload = { client_id: 'wallet-1' };
+    const claims: JWTPayload = { client_id: options.clientId ?? this.clientId };
     if (options.scope !== undefined) claims['scope'] = options.scope;
     if (options.scp !== undefined) claims['scp'] = options.scp;
     const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'at+jwt' })
       .setIssuer(options.issuer ?? this.issuer)
       .setAudience(options.audience ?? this.audience)
-      .setSubject('wallet-1')
+      .setSubject(options.clientId ?? this.clientId)
       .setIssuedAt();
     if (options.omitExp !== true) {
       jwt.setExpirationTime(Math.floor(Date.now() / 1000) + (options.expiresIn ?? 300));

@@ -103,6 +103,7 @@ providerApi:
   issuer: ${issuer.issuer}
   jwksUrl: ${issuer.jwksUrl}
   audience: ${issuer.audience}
+  readers: [${issuer.clientId}]
   discovery:
     name: E2E University CLR
     authorizationUrl: https://auth.e2e-university.example/authorize

@@ -50,7 +50,8 @@ export type ProviderDiscoveryConfig = z.output<typeof providerDiscoverySchema>;
 /**
  * The publisher as a CLR provider for reads (`GET /ims/clr/v1p0/clrs` and `/clrs/{id}`): OAuth 2.0
  * bearer JWTs from an external authorization server, checked against its JWKS, issuer and
- * audience, carrying the CLR readonly scope. Without this section those routes answer 401.
+ * audience, carrying the CLR readonly scope, issued to one of the `readers` clients: those reads
+ * return every learner's CLR. Without this section those routes answer 401.
  */
 export const providerApiSchema = z
   .object({
@@ -60,6 +61,13 @@ export const providerApiSchema = z
     jwksUrl: httpUrl.refine(isLoopbackHttpUrl, 'must be an https URL (http only on a loopback host)'),
     /** The `aud` a token must carry (one of these when a list). */
     audience: z.union([nonEmpty, z.array(nonEmpty).min(1)]),
+    /**
+     * The OAuth client ids (the token's `client_id`, else `azp`) that may read every learner's
+     * CLR: the providers the institution trusts with them. A token with the readonly scope issued
+     * to any other client (a learner's wallet registered at the authorization server, say) is
+     * refused: reads are not limited to one learner's records.
+     */
+    readers: z.array(nonEmpty).min(1),
     algorithms: z.array(z.enum(PROVIDER_TOKEN_ALGORITHMS)).min(1).default(['RS256', 'PS256', 'ES256']),
     /** Leeway for `exp`, `nbf` and `iat` between the two clocks, seconds. */
     clockToleranceSeconds: integer(0, 300).default(30),

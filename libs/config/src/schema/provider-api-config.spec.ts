@@ -5,6 +5,7 @@ const minimal = {
   issuer: 'https://auth.example.edu',
   jwksUrl: 'https://auth.example.edu/.well-known/jwks.json',
   audience: 'https://clr.example.edu/ims/clr/v1p0',
+  readers: ['transcript-exchange'],
 };
 
 const problems = (value: unknown): string[] => schemaIssues(providerApiSchema, value);
@@ -42,7 +43,8 @@ describe('providerApi configuration', () => {
       problems({ issuer: 'x' })
         .map((p) => p.split(':')[0])
         .sort(),
-    ).toEqual(['audience', 'jwksUrl']);
+    ).toEqual(['audience', 'jwksUrl', 'readers']);
+    expect(problems({ ...minimal, readers: [] })[0]).toMatch(/^readers:/);
   });
 
   it('needs every DiscoveryDocument URL when discovery is given', () => {

@@ -7,6 +7,7 @@ const config: ProviderApiConfig = {
   issuer: 'https://auth.example.edu',
   jwksUrl: 'https://auth.example.edu/jwks.json',
   audience: ['https://pub.example.edu', 'https://pub.example.edu/ims/clr/v1p0'],
+  readers: ['wallet', 'exchange'],
   algorithms: ['RS256'],
   clockToleranceSeconds: 30,
   jwksTimeoutMs: 1000,
@@ -40,6 +41,21 @@ describe('ProviderAccessVerifier', () => {
     const token = await sign({ scope: CLR_SCOPES.readonly, client_id: 'wallet' });
     expect(await verifier.verify(`Bearer ${token}`)).toEqual({ granted: true, clientId: 'wallet' });
     expect(await verifier.verify(`bearer  ${token}`)).toMatchObject({ granted: true });
+    const azp = await sign({ scope: CLR_SCOPES.readonly, azp: 'exchange' });
+    expect(await verifier.verify(`Bearer ${azp}`)).toEqual({ granted: true, clientId: 'exchange' });
+  });
+
+  it('refuses with 403 a token issued to a client that is not a configured reader, or to none', async () => {
+    for (const claims of [{ client_id: 'learner-wallet' }, { azp: 'learner-wallet' }, { sub: 'learner-1' }]) {
+      const token = await sign({ scope: CLR_SCOPES.readonly, ...claims });
+      expect(await verifier.verify(`Bearer ${token}`)).toEqual({
+        granted: false,
+        denial: {
+          status: 403,
+          description: 'the token was not issued to a client allowed to read learners’ CLRs',
+        },
+      });
+    }
   });
 
   it('refuses an algorithm the configuration does not allow, even with a key for it', async () => {

@@ -78,7 +78,10 @@ export class ProviderAccessVerifier {
       return deny(403, 'insufficient_scope', `the token does not carry the scope ${PROVIDER_READ_SCOPE}`);
     }
     const clientId = payload['client_id'] ?? payload['azp'];
-    return typeof clientId === 'string' ? { granted: true, clientId } : { granted: true };
+    if (typeof clientId !== 'string' || !this.config.readers.includes(clientId)) {
+      return deny(403, undefined, 'the token was not issued to a client allowed to read learners’ CLRs');
+    }
+    return { granted: true, clientId };
   }
 }
 
