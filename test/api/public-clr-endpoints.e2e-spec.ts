@@ -537,9 +537,15 @@ describe('public CLR endpoints (e2e over HTTP)', () => {
       });
     });
 
+    it('serves a limit over 1000 as a page of 1000 (CLR 1.0 sets no largest limit)', async () => {
+      const response = await get(`${clrs}?limit=5000`);
+      expect(response.status).toBe(200);
+      expect(parseLinks(response.headers['link']).first).toBe(`${BASE}${clrs}?limit=1000&offset=0`);
+    });
+
     it.each([
-      ['limit=0', /limit must be an integer from 1 to 1000/],
-      ['limit=1001', /limit must be an integer from 1 to 1000/],
+      ['limit=0', /limit must be an integer from 1 to 2147483647/],
+      ['limit=2147483648', /limit must be an integer from 1 to 2147483647/],
       ['limit=ten', /limit must be an integer/],
       ['offset=-1', /offset must be an integer/],
       ['limit=1&limit=2', /limit must be given once/],

@@ -7,6 +7,8 @@ describe('parseClrPageQuery', () => {
       ok: true,
       query: { limit: 1000, offset: 2147483647 },
     });
+    // No largest limit in CLR 1.0: a larger one gets a page of 1000.
+    expect(parseClrPageQuery({ limit: '5000' })).toEqual({ ok: true, query: { limit: 1000, offset: 0 } });
     const since = parseClrPageQuery({ since: '2024-06-04T02:00:00.5+02:00' });
     expect(since.ok && since.query.since?.toISOString()).toBe('2024-06-04T00:00:00.500Z');
   });
@@ -17,10 +19,10 @@ describe('parseClrPageQuery', () => {
   });
 
   it.each([
-    [{ limit: '0' }, 'limit must be an integer from 1 to 1000'],
-    [{ limit: '1001' }, 'limit must be an integer from 1 to 1000'],
-    [{ limit: '1.5' }, 'limit must be an integer from 1 to 1000'],
-    [{ limit: '' }, 'limit must be an integer from 1 to 1000'],
+    [{ limit: '0' }, 'limit must be an integer from 1 to 2147483647'],
+    [{ limit: '2147483648' }, 'limit must be an integer from 1 to 2147483647'],
+    [{ limit: '1.5' }, 'limit must be an integer from 1 to 2147483647'],
+    [{ limit: '' }, 'limit must be an integer from 1 to 2147483647'],
     [{ offset: '-1' }, 'offset must be an integer from 0 to 2147483647'],
     [{ offset: '2147483648' }, 'offset must be an integer from 0 to 2147483647'],
     [{ offset: '99999999999' }, 'offset must be an integer from 0 to 2147483647'],

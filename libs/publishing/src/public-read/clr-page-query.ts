@@ -4,8 +4,8 @@ import { parseDateTime } from '@app/clr';
 export const DEFAULT_CLR_PAGE_LIMIT = 100;
 /** Largest page the publisher serves (a page carries whole CLRs). */
 export const MAX_CLR_PAGE_LIMIT = 1000;
-/** `offset` is an int32 in the OpenAPI. */
-const MAX_OFFSET = 2_147_483_647;
+/** `limit` and `offset` are int32 in the OpenAPI. */
+const MAX_INT32 = 2_147_483_647;
 
 /** A getClrs page request. */
 export interface ClrPageQuery {
@@ -18,16 +18,20 @@ export interface ClrPageQuery {
 export type ClrPageQueryResult = { ok: true; query: ClrPageQuery } | { ok: false; problem: string };
 
 /**
- * Reads getClrs `limit` (1..1000, default 100), `offset` (0 and up, default 0) and `since` (an
+ * Reads getClrs `limit` (1 and up, default 100; a page holds 1000 at most, as a server may
+ * serve fewer, and its Link header pages on), `offset` (0 and up, default 0) and `since` (an
  * ISO 8601 date-time with a zone designator) from a parsed query string. A parameter given twice
  * is refused rather than guessed at. The problem names the parameter, never echoes its value.
  */
 export function parseClrPageQuery(query: Readonly<Record<string, unknown>>): ClrPageQueryResult {
-  const limit = integerParameter(query['limit'], 'limit', 1, MAX_CLR_PAGE_LIMIT);
+  const limit = integerParameter(query['limit'], 'limit', 1, MAX_INT32);
   if (typeof limit === 'string') return { ok: false, problem: limit };
-  const offset = integerParameter(query['offset'], 'offset', 0, MAX_OFFSET);
+  const offset = integerParameter(query['offset'], 'offset', 0, MAX_INT32);
   if (typeof offset === 'string') return { ok: false, problem: offset };
-  const result: ClrPageQuery = { limit: limit ?? DEFAULT_CLR_PAGE_LIMIT, offset: offset ?? 0 };
+  const result: ClrPageQuery = {
+    limit: Math.min(limit ?? DEFAULT_CLR_PAGE_LIMIT, MAX_CLR_PAGE_LIMIT),
+    offset: offset ?? 0,
+  };
   const since = query['since'];
   if (since !== undefined) {
     if (typeof since !== 'string') return { ok: false, problem: 'since must be given once' };
