@@ -186,6 +186,22 @@ describe('verifyClr: signature', () => {
     ]);
   });
 
+  it('reports an achievement listed in the Clr whose copy in a signed assertion differs', async () => {
+    const input = loadUnsignedClr();
+    input.achievements = (input.assertions ?? []).map((assertion) => structuredClone(assertion.achievement!));
+    const listing = await signClr(input, [institution, accreditor]);
+    const full = { resolver: resolverFor([institution, accreditor]) };
+    expect(reasons(await verifyClr(post(listing.signedClr), full))).toEqual([]);
+
+    const clr = structuredClone(listing.clr);
+    clr.achievements![1].name = 'Renamed in the list only';
+    const report = await verifyClr(post(await signCompactJws(clr, institution)), full);
+    expect(reasons(report)).toEqual([
+      'semantics $.signedClr.signedAssertions[1].achievement: this Achievement id is listed at $.signedClr.achievements[1] with different content; copies MUST match exactly',
+    ]);
+    expect(report.valid).toBe(false);
+  });
+
   it('reports a signedClr whose inner signed assertion fails, naming the assertion', async () => {
     const jws = await resign((clr) => {
       const inner = clr.signedAssertions ?? [];

@@ -10,6 +10,7 @@ import {
 } from '../keys';
 import { CLR_CONTEXT_URL, type CryptographicKey, type Profile, type RevocationList } from '../model';
 import type { Finding } from '../validation/finding';
+import { achievementCopyFindings } from './achievement-copies';
 import { decodeCompactJws, joseHeaderProblem, safeToken } from './compact-jws.decoder';
 import type {
   DocumentValidator,
@@ -230,6 +231,8 @@ export class VerificationRun {
       outcome.warnings.push(...checked.warnings);
     }
     own.push(...this.lifetimeFindings(payload, kind, path));
+    if (kind === 'clr' && this.options.validate !== undefined)
+      own.push(...achievementCopyFindings(payload, path, this.options.maxJwsLength));
 
     object.valid = own.length === 0;
     outcome.findings.push(...own);
