@@ -300,6 +300,40 @@ describe('public CLR endpoints (e2e over HTTP)', () => {
     });
   });
 
+  describe('GET /achievements/{id}', () => {
+    it('serves an achievement an active assertion carries, as its latest version published it', async () => {
+      const id = seeded.ids.achievementId('course', 'MATH-101');
+      const response = await request(url).get(pathOf(id)).set('Accept', LD);
+      expect(response.status).toBe(200);
+      expect(response.headers['cache-control']).toBe('public, max-age=60');
+      const body = json(response);
+      expect(Object.keys(body)[0]).toBe('@context');
+      expect(body).toMatchObject({
+        '@context': 'https://purl.imsglobal.org/spec/clr/v1p0/context/clr_v1p0.jsonld',
+        id,
+        type: 'Achievement',
+        name: 'Course MATH-101',
+        issuer: { id: seeded.institutionId },
+      });
+      // The signed assertion carries the same achievement.
+      const assertion = json(await request(url).get(pathOf(seeded.main.signedAssertion)));
+      const { '@context': _context, ...achievement } = body;
+      expect(assertion['achievement']).toEqual(achievement);
+    });
+
+    it('answers 404 for an achievement only revoked assertions carried, and for unknown ids', async () => {
+      const unknown = await request(url).get(`${API}/achievements/${'0'.repeat(32)}`);
+      await expectImsx(unknown, 404, 'unknown');
+      const revokedOnly = await request(url).get(pathOf(seeded.ids.achievementId('course', 'HIS-120')));
+      expect({ status: revokedOnly.status, body: revokedOnly.text }).toEqual({
+        status: 404,
+        body: unknown.text,
+      });
+      const malformed = await request(url).get(`${API}/achievements/not-one`);
+      expect({ status: malformed.status, body: malformed.text }).toEqual({ status: 404, body: unknown.text });
+    });
+  });
+
   describe('GET /profiles/{id}', () => {
     it('serves the institution with the active key and its revocation list', async () => {
       const response = await request(url).get(`${API}/profiles/institution`).set('Accept', LD);

@@ -749,6 +749,10 @@ export function storeContract(makeHarness: () => StoreHarness): void {
       expect(await store.ledger.learnersHolding(achievementId, { status: 'revoked' })).toEqual([r3]);
       expect(await store.ledger.knowsAchievement(achievementId)).toBe(true);
       expect(await store.ledger.knowsAchievement(unique('https://nowhere/achievement'))).toBe(false);
+      expect(await store.ledger.activeHolder(achievementId)).toEqual({ learnerRef: r1, lastVersion: 1 });
+      await store.ledger.revokeVanished(r1, [], { reason: 'gone', issuerId: issuer });
+      await store.ledger.revokeVanished(r2, [], { reason: 'gone', issuerId: issuer });
+      expect(await store.ledger.activeHolder(achievementId)).toBeNull();
     });
 
     it('keeps one entry per issuer and object, in the order they were revoked', async () => {

@@ -33,3 +33,25 @@ export class AssertionsController {
     });
   }
 }
+
+/**
+ * An Achievement by its URL (no auth): CLR 1.0 has an achievement id that is a URL resolve to the
+ * Achievement. Served as the latest version carrying an active assertion of it published it.
+ */
+@Controller('ims/clr/v1p0/achievements')
+@UseFilters(PublicExceptionFilter)
+export class AchievementsController {
+  constructor(private readonly reader: PublicClrReader) {}
+
+  @Get(':id')
+  async getAchievement(
+    @Param('id') id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const mediaType = negotiateMediaType(request);
+    const read = await this.reader.achievement(id);
+    if (read.status !== 'found') throw PublicHttpError.notFound();
+    sendDocument(request, response, { body: read.document, mediaType, cache: 'assertion' });
+  }
+}

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PublicReadModule } from '@app/publishing';
-import { AssertionsController } from './assertions.controller';
+import { AchievementsController, AssertionsController } from './assertions.controller';
 import { ClrsController } from './clrs.controller';
 import { DiscoveryController } from './discovery.controller';
 import { KeysController } from './keys.controller';
@@ -19,6 +19,7 @@ import { RevocationsController } from './revocations.controller';
     KeysController,
     RevocationsController,
     AssertionsController,
+    AchievementsController,
     ProfilesController,
     DiscoveryController,
     ClrsController,

@@ -15,7 +15,7 @@ import { type ClrIdFactory } from '@app/mapping';
 import { type ClrVersionEntity, type PublisherStore } from '@app/store';
 import { INSTITUTION_SEGMENT, type PublicationUrls } from '../keys/publication-urls';
 import { type ClrPageQuery } from './clr-page-query';
-import { assertionIn, storedClrOf, withoutContext } from './stored-clr-document';
+import { achievementIn, assertionIn, storedClrOf, withoutContext } from './stored-clr-document';
 
 /** What a public read found. A revoked object comes with the stub that says so. */
 export type PublicRead<T> =
@@ -68,12 +68,37 @@ export class PublicClrReader {
     const found = latest === null ? undefined : assertionIn(storedClrOf(latest), assertionId);
     if (found !== undefined) return { status: 'found', document: found };
     // The ledger says which version last carried it; normally that is the latest one.
-    const carrying = (await this.store.versions.listVersions(entry.learnerRef)).find(
-      (version) => version.version === entry.lastVersion,
-    );
-    const stored = carrying === undefined ? null : await this.store.versions.getVersion(carrying.id);
+    const stored = await this.storedVersion(entry.learnerRef, entry.lastVersion);
     const document = stored === null ? undefined : assertionIn(storedClrOf(stored), assertionId);
     return document === undefined ? { status: 'unknown' } : { status: 'found', document };
+  }
+
+  /**
+   * The Achievement `{base}/ims/clr/v1p0/achievements/{segment}` (CLR 1.0: an achievement id that
+   * is a URL must resolve to the Achievement), as the version that last carried an active
+   * assertion of it published it, with `@context`. An achievement no active assertion carries
+   * (every one revoked, or never asserted) is `unknown`: it says nothing about any learner.
+   */
+  async achievement(segment: string): Promise<PublicRead<Record<string, unknown>>> {
+    if (!HASH_SEGMENT.test(segment)) return { status: 'unknown' };
+    const achievementId = this.ids.url('achievements', segment);
+    const holder = await this.store.ledger.activeHolder(achievementId);
+    if (holder === null) return { status: 'unknown' };
+    const latest = await this.store.versions.latestVersion(holder.learnerRef);
+    let document = latest === null ? undefined : achievementIn(storedClrOf(latest), achievementId);
+    if (document === undefined && latest !== null && latest.version !== holder.lastVersion) {
+      const stored = await this.storedVersion(holder.learnerRef, holder.lastVersion);
+      document = stored === null ? undefined : achievementIn(storedClrOf(stored), achievementId);
+    }
+    return document === undefined ? { status: 'unknown' } : { status: 'found', document };
+  }
+
+  /** A learner's stored version by number, with its documents; null when it is gone. */
+  private async storedVersion(learnerRef: string, number: number): Promise<ClrVersionEntity | null> {
+    const found = (await this.store.versions.listVersions(learnerRef)).find(
+      (version) => version.version === number,
+    );
+    return found === undefined ? null : this.store.versions.getVersion(found.id);
   }
 
   /**

@@ -62,6 +62,22 @@ export function assertionIn(clr: StoredClr, assertionId: string): Record<string,
   return undefined;
 }
 
+/**
+ * An Achievement the Clr lists or asserts, with `@context` first: from `achievements` when listed
+ * there, else from an assertion's (in place or signed).
+ */
+export function achievementIn(clr: StoredClr, achievementId: string): Record<string, unknown> | undefined {
+  const listed = (clr.achievements ?? []).find((achievement) => achievement.id === achievementId);
+  if (listed !== undefined) return withContextFirst({ ...listed });
+  const asserted: unknown[] = (clr.assertions ?? []).map((assertion) => assertion.achievement);
+  for (const jws of clr.signedAssertions ?? []) {
+    const decoded = decodeCompactJws(jws);
+    if (decoded.ok) asserted.push(decoded.jws.payload['achievement']);
+  }
+  const found = asserted.find((achievement) => isRecord(achievement) && achievement['id'] === achievementId);
+  return found === undefined ? undefined : withContextFirst({ ...(found as Record<string, unknown>) });
+}
+
 function withContextFirst(value: Record<string, unknown>): Record<string, unknown> {
   const { '@context': context, ...rest } = value;
   return { '@context': context ?? CLR_CONTEXT_URL, ...rest };

@@ -15,6 +15,7 @@ export type LedgerRevoker = (typeof LEDGER_REVOKERS)[number];
 /** Every assertion the publisher ever issued, so vanished ones can be found and revoked. */
 @Entity({ name: 'assertion_ledger' })
 @Index('IDX_assertion_ledger_learner_status', ['learnerRef', 'status'])
+@Index('IDX_assertion_ledger_achievement', ['achievementId'])
 export class AssertionLedgerEntity {
   /** The assertion's `id` (URL). */
   @PrimaryStringColumn('assertion_id', 400)

@@ -4,9 +4,11 @@ import { OperatorControls1764500000000 } from './1764500000000-operator-controls
 import { LearnerWallets1764600000000 } from './1764600000000-learner-wallets.migration';
 import { WalletRefreshLease1764700000000 } from './1764700000000-wallet-refresh-lease.migration';
 import { RevokedIdIndex1764800000000 } from './1764800000000-revoked-id-index.migration';
+import { LedgerAchievementIndex1764900000000 } from './1764900000000-ledger-achievement-index.migration';
 
 export {
   InitialSchema1764300000000,
+  LedgerAchievementIndex1764900000000,
   LearnerWallets1764600000000,
   OperatorControls1764500000000,
   RevokedIdIndex1764800000000,
@@ -22,4 +24,5 @@ export const STORE_MIGRATIONS = [
   LearnerWallets1764600000000,
   WalletRefreshLease1764700000000,
   RevokedIdIndex1764800000000,
+  LedgerAchievementIndex1764900000000,
 ] as const;

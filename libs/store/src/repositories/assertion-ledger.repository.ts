@@ -331,6 +331,22 @@ export class AssertionLedgerRepository {
     });
   }
 
+  /**
+   * An active entry asserting the achievement (its learner and the last version that carried
+   * it), or null when none is active.
+   */
+  async activeHolder(
+    achievementId: string,
+  ): Promise<Pick<AssertionLedgerEntity, 'learnerRef' | 'lastVersion'> | null> {
+    return this.ctx.run((m) =>
+      m.findOne(AssertionLedgerEntity, {
+        select: { learnerRef: true, lastVersion: true },
+        where: { achievementId, status: 'active' },
+        order: { assertionId: 'ASC' },
+      }),
+    );
+  }
+
   /** Whether any ledger entry (of any status) asserts the achievement. */
   async knowsAchievement(achievementId: string): Promise<boolean> {
     return this.ctx.run((m) => m.existsBy(AssertionLedgerEntity, { achievementId }));

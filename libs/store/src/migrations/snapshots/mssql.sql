@@ -46,3 +46,6 @@ ALTER TABLE "wallet_connections" ADD "refresh_claimed_until" datetime2(3);
 
 -- RevokedIdIndex1764800000000
 CREATE INDEX "IDX_revocations_revoked_id" ON "revocations" ("revoked_id");
+
+-- LedgerAchievementIndex1764900000000
+CREATE INDEX "IDX_assertion_ledger_achievement" ON "assertion_ledger" ("achievement_id");
