@@ -14,6 +14,7 @@ export function loadCliConfig(path: string | undefined): AppConfig {
 
 /** A store error a command can explain (schema behind, wrong master key) as exit 2 with its message. */
 export function explainStoreError(error: unknown): never {
-  if (error instanceof StoreError && error.code === 'SCHEMA_OUTDATED') throw new CliInputError(error.message);
+  if (error instanceof StoreError && (error.code === 'SCHEMA_OUTDATED' || error.code === 'WRONG_MASTER_KEY'))
+    throw new CliInputError(error.message);
   throw error;
 }

@@ -12,6 +12,8 @@ export type StoreErrorCode =
   | 'KEY_ROTATION_CONFLICT'
   /** No signing key is active yet. */
   | 'NO_ACTIVE_KEY'
+  /** The configured master key does not decrypt the stored signing keys (another store's key). */
+  | 'WRONG_MASTER_KEY'
   /** The row the operation names does not exist. */
   | 'NOT_FOUND'
   /** A unique value (name, id) is already taken. */

@@ -808,7 +808,7 @@ export function storeContract(makeHarness: () => StoreHarness): void {
   });
 
   describe('signing keys', () => {
-    const pairs = [rsaKeyPair(), rsaKeyPair(), rsaKeyPair(), rsaKeyPair()];
+    const pairs = [rsaKeyPair(), rsaKeyPair(), rsaKeyPair(), rsaKeyPair(), rsaKeyPair()];
 
     it('has no active key before the first rotation', async () => {
       expect(await store.keys.activeKey()).toBeNull();
@@ -876,6 +876,18 @@ export function storeContract(makeHarness: () => StoreHarness): void {
         expect(error).toBeInstanceOf(KeyCipherError);
         expect((error as KeyCipherError).code).toBe('WRONG_MASTER_KEY');
         expect((error as KeyCipherError).message).toMatch(/signing-key:k2.*master key/);
+        // Rotating under it would seal the new key for another store: refused, nothing changed.
+        await expectStoreError(
+          wrong.keys.rotateKey({
+            kid: 'k-wrong',
+            publicPem: pairs[4].publicPem,
+            privateKeyPem: pairs[4].privateKeyPem,
+          }),
+          'WRONG_MASTER_KEY',
+          /does not decrypt the active signing key k2/,
+        );
+        expect((await store.keys.activeKey())?.kid).toBe('k2');
+        expect(await store.keys.findKey('k-wrong')).toBeNull();
       } finally {
         await wrong.close();
       }

@@ -122,6 +122,7 @@ const STORE_STATUS: Record<StoreErrorCode, { status: number; code: string } | 'i
   VERSION_CONFLICT: { status: 409, code: 'version_conflict' },
   KEY_ROTATION_CONFLICT: { status: 409, code: 'key_rotation_conflict' },
   NO_ACTIVE_KEY: { status: 409, code: 'no_active_key' },
+  WRONG_MASTER_KEY: 'unavailable',
   INVALID_ARGUMENT: { status: 400, code: 'invalid_argument' },
   INVALID_OPTIONS: 'internal',
   SCHEMA_OUTDATED: 'unavailable',

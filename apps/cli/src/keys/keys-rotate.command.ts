@@ -28,7 +28,7 @@ export class KeysRotateCommand extends CommandRunner {
     const opened = await openSigningKeys(loadCliConfig(options.config)).catch(explainStoreError);
     const { keys } = opened;
     try {
-      const rotated = await keys.rotate('cli');
+      const rotated = await keys.rotate('cli').catch(explainStoreError);
       this.io.out(
         options.json === true
           ? `${JSON.stringify(rotated, null, 2)}\n`

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { type KeyCipher } from '../crypto/key-cipher';
+import { type KeyCipher, KeyCipherError } from '../crypto/key-cipher';
 import { isUniqueViolation } from '../database/driver-errors';
 import { type StoreContext } from '../database/store-context';
 import { ACTIVE_KEY_SLOT, SigningKeyEntity } from '../entities/signing-key.entity';
@@ -108,6 +108,8 @@ export class SigningKeyRepository {
         throw new StoreError('DUPLICATE', `signing key ${kid} already exists`);
       }
       const current = retireCurrent ? await m.findBy(SigningKeyEntity, { activeSlot: ACTIVE_KEY_SLOT }) : [];
+      // A new key sealed with another master key than the store's would leave nothing signable.
+      for (const key of current) this.requireDecryptable(key);
       for (const key of current) {
         await m.update(
           SigningKeyEntity,
@@ -129,6 +131,19 @@ export class SigningKeyRepository {
       }
       return { active: row, retired: current.map((key) => key.kid) };
     });
+  }
+
+  private requireDecryptable(key: SigningKeyEntity): void {
+    try {
+      this.cipher.decrypt(key.privateKeyEnc, cipherContext(key.kid));
+    } catch (error) {
+      if (!(error instanceof KeyCipherError) || error.code !== 'WRONG_MASTER_KEY') throw error;
+      throw new StoreError(
+        'WRONG_MASTER_KEY',
+        `the configured keys.masterKey does not decrypt the active signing key ${key.kid}: it is not the master key this store was set up with; nothing was changed`,
+        { cause: error },
+      );
+    }
   }
 
   private material(key: SigningKeyEntity): SigningKeyMaterial {
