@@ -6,6 +6,7 @@ import { type Clr } from '@app/clr';
 import { RevocationListService } from '@app/publishing';
 import { describeWithService } from '@app/testing';
 import request from 'supertest';
+import { createApiApp } from '../../apps/api/src';
 import { AS_OPERATOR, AS_VIEWER, type AdminHarness, auditOf, startAdminHarness } from './admin-harness';
 
 interface ChangeBody {
@@ -219,4 +220,37 @@ describeWithService('redis', 'admin API: revoke and reinstate assertions (e2e)',
       await h.store.slots.release('demo', run.id);
     }
   });
+
+  it('answers in bounded time while Redis is down: the revoke stands and is audited, a run is refused with 503', async () => {
+    const [, other] = await h.store.ledger.listForLearner(learnerRef, 'active');
+    const otherSegment = other.assertionId.split('/').pop()!;
+    // The same store, Redis at an address where nothing listens: its client waits for ever.
+    const offline = await createApiApp(
+      { ...h.config, redis: { ...h.config.redis, url: 'redis://127.0.0.1:9' } },
+      { migrations: 'verify', schedules: false, logDestination: h.logs },
+    );
+    try {
+      const server = offline.getHttpServer();
+      // Without a deadline both requests would wait for Redis past the test's timeout.
+      const [revoke, run] = await Promise.all([
+        request(server)
+          .post(`/admin/assertions/${otherSegment}/revoke`)
+          .set(AS_OPERATOR)
+          .send({ reason: 'urgent' }),
+        request(server).post('/admin/runs').set(AS_OPERATOR).send({ mode: 'full' }),
+      ]);
+      expect(revoke.status).toBe(200);
+      expect(revoke.body).toMatchObject({
+        change: 'revoked',
+        republish: { status: 'not-started', reason: expect.stringMatching(/Redis did not answer/) },
+      });
+      expect(run.status).toBe(503);
+      expect(await auditOf(h.store, 'assertion.revoke')).toContainEqual(
+        expect.objectContaining({ subject: other.assertionId }),
+      );
+      expect(await h.store.runs.findActive('demo')).toBeNull();
+    } finally {
+      await offline.close();
+    }
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { type JobsOptions, type Queue } from 'bullmq';
 import { JOB_QUEUE, type JobItem, type QueueName, jobIdOf } from './job-catalogue';
 import { QUEUE_POLICY } from './queue-policy';
+import { withRedisDeadline } from './redis-deadline';
 
 /** Per-job options a producer may set besides the queue's policy. */
 export interface EnqueueOptions {
@@ -8,6 +9,11 @@ export interface EnqueueOptions {
   attempt?: number;
   /** Milliseconds to wait before the job may run. */
   delayMs?: number;
+  /**
+   * How long to wait for Redis, ms (a request an operator waits on); without it, as long as the
+   * connection waits. A job whose add timed out may still be added once Redis is back.
+   */
+  timeoutMs?: number;
 }
 
 /** The queues a producer writes to, by name (BullMQ `Queue`s on one Redis and prefix). */
@@ -44,13 +50,16 @@ export class JobProducer {
       if (list === undefined) byQueue.set(queue, (list = []));
       list.push({ name: item.name, data: item.data, opts });
     }
-    await Promise.all(
+    const added = Promise.all(
       [...byQueue].map(([queue, jobs]) =>
         jobs.length === 1
           ? this.queues[queue].add(jobs[0].name, jobs[0].data, jobs[0].opts)
           : this.queues[queue].addBulk(jobs),
       ),
     );
+    await (options.timeoutMs === undefined
+      ? added
+      : withRedisDeadline(added, options.timeoutMs, 'queueing a job'));
     return ids;
   }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withRedisDeadline } from '@app/jobs';
 
 /** The few Redis commands the lock needs (an ioredis client, or BullMQ's). */
 export interface LockRedis {
@@ -47,13 +48,19 @@ export class RedisRunTriggerLock implements RunTriggerLock {
     this.waitMs = options.waitMs ?? 15_000;
   }
 
+  /**
+   * @throws RunTriggerLockTimeout when another holder keeps it past the wait time;
+   *   RedisDeadlineError (`@app/jobs`) when Redis does not answer within it.
+   */
   async withLock<T>(source: string, work: () => Promise<T>): Promise<T> {
-    const redis = await this.redis();
     const key = `${this.options.prefix}:run-trigger-lock:${source}`;
     const token = randomUUID();
     const deadline = Date.now() + this.waitMs;
+    const inTime = <R>(call: Promise<R>): Promise<R> =>
+      withRedisDeadline(call, deadline - Date.now(), 'taking the run trigger lock');
+    const redis = await inTime(this.redis());
     for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
-      if ((await redis.set(key, token, 'PX', this.ttlMs, 'NX')) === 'OK') break;
+      if ((await inTime(redis.set(key, token, 'PX', this.ttlMs, 'NX'))) === 'OK') break;
       if (Date.now() >= deadline) {
         throw new RunTriggerLockTimeout(
           `the trigger lock of source "${source}" was not free within ${this.waitMs} ms`,
@@ -64,7 +71,10 @@ export class RedisRunTriggerLock implements RunTriggerLock {
     try {
       return await work();
     } finally {
-      await redis.eval(RELEASE, 1, key, token);
+      // A release Redis does not answer is left to the lock's expiry.
+      await withRedisDeadline(redis.eval(RELEASE, 1, key, token), this.waitMs, 'releasing the lock').catch(
+        () => undefined,
+      );
     }
   }
 }

@@ -1,5 +1,5 @@
 import { type AppConfig } from '@app/config';
-import { JobName, type JobProducer } from '@app/jobs';
+import { JobName, type JobProducer, RedisDeadlineError } from '@app/jobs';
 import {
   type PublisherStore,
   RUN_MODES,
@@ -15,6 +15,9 @@ import { type RunFinaliser } from './run-finaliser';
 import { type RunSummary } from './run-summary';
 import { RunTriggerLockTimeout, type RunTriggerLock } from './run-trigger.lock';
 import { SyncRunConflictError, SyncRunError } from './sync-run.errors';
+
+/** How long a trigger waits for Redis to take its extract job before it answers "unavailable". */
+const ENQUEUE_TIMEOUT_MS = 15_000;
 
 /** Learner ids a republish may name at once. */
 export const MAX_REPUBLISH_LEARNERS = 100_000;
@@ -103,10 +106,16 @@ export class SyncRunService {
         const active = await this.store.runs.findActive(source);
         if (active !== null) throw new SyncRunConflictError(source, active.id);
       }
+      if (error instanceof RedisDeadlineError) {
+        throw new SyncRunError('QUEUE_UNAVAILABLE', `no run was started: ${error.message}`, { cause: error });
+      }
       throw error;
     }
     try {
-      await this.producer.enqueue({ name: JobName.ExtractRun, data: { runId: run.id } });
+      await this.producer.enqueue(
+        { name: JobName.ExtractRun, data: { runId: run.id } },
+        { timeoutMs: ENQUEUE_TIMEOUT_MS },
+      );
     } catch (error) {
       await this.finaliser.finish(run.id, 'failed', 'the extract job could not be queued');
       throw new SyncRunError('QUEUE_UNAVAILABLE', `run ${run.id} could not be queued: ${describe(error)}`, {
