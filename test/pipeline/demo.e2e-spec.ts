@@ -2,7 +2,7 @@
  * `clr-publisher demo` in-process (runDemo, the command's whole work) on a temp data folder: the
  * summary, the exit status, and no personal data in anything it prints.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -56,6 +56,34 @@ describe('the demo', () => {
   });
 
   describeWithService('redis', 'with Redis', () => {
+    it('exits 2 and leaves alone a store it did not make, and a SIS file that is not a demo SIS', async () => {
+      const store = join(dir, 'publisher.sqlite');
+      writeFileSync(store, 'an installation’s store');
+      const { out, err, output } = capture();
+      const options = {
+        learners: 3,
+        sample: 1,
+        keep: false,
+        dataDir: dir,
+        baseConfig: loadConfig({ path: DEFAULT_CONFIG_PATH, env: {} }),
+      };
+      expect(await runDemo(options, output)).toBe(DEMO_CANNOT_RUN);
+      expect(err).toEqual([expect.stringMatching(/publisher\.sqlite exists and was not made by the demo/)]);
+      expect(readFileSync(store, 'utf8')).toBe('an installation’s store');
+      expect(existsSync(join(dir, 'demo-sis.sqlite'))).toBe(false);
+
+      // A demo SIS path holding something else: refused the same way.
+      rmSync(store);
+      writeFileSync(join(dir, 'demo-sis.sqlite'), 'not a database');
+      const second = capture();
+      expect(await runDemo(options, second.output)).toBe(DEMO_CANNOT_RUN);
+      expect(second.err).toEqual([
+        expect.stringMatching(/demo-sis\.sqlite exists and is not a SQLite database/),
+      ]);
+      expect(readFileSync(join(dir, 'demo-sis.sqlite'), 'utf8')).toBe('not a database');
+      expect(out.filter((line) => /store|SIS /.test(line))).toEqual([]);
+    }, 60_000);
+
     it('syncs, delivers and verifies a sample, printing counts and verdicts only, exit 0', async () => {
       const { out, err, output } = capture();
       let stopped = false;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CLR_SCOPES, HttpKeyResolver } from '@app/clr';
@@ -80,7 +80,7 @@ export async function runDemo(options: DemoOptions, output: DemoOutput): Promise
   try {
     return await demo(options, output, running, started);
   } catch (error) {
-    if (error instanceof RedisUnavailableError) {
+    if (error instanceof RedisUnavailableError || error instanceof DemoDataError) {
       output.err(`demo cannot run: ${error.message}`);
       return DEMO_CANNOT_RUN;
     }
@@ -89,6 +89,27 @@ export async function runDemo(options: DemoOptions, output: DemoOutput): Promise
   } finally {
     await shutDown(running, output);
   }
+}
+
+/** The demo's files are not where they should be (a store it did not make, say). */
+class DemoDataError extends Error {
+  override readonly name = 'DemoDataError';
+}
+
+/** Next to a store the demo made: the next demo may replace that store. */
+function demoMarkerOf(storeFile: string): string {
+  return `${storeFile}.demo`;
+}
+
+/**
+ * The demo starts from a fresh store and so deletes the last one; a store it did not make (an
+ * installation's, at the embedded configuration's path) is never deleted.
+ */
+function requireDemoStore(storeFile: string, shown: string): void {
+  if (!existsSync(storeFile) || existsSync(demoMarkerOf(storeFile))) return;
+  throw new DemoDataError(
+    `${shown} exists and was not made by the demo: it may be a real publisher store, and the demo starts from a fresh one. Move it elsewhere (or delete it if it is a demo's from an older version) and run the demo again`,
+  );
 }
 
 async function demo(
@@ -110,13 +131,20 @@ async function demo(
   );
 
   mkdirSync(dataDir, { recursive: true });
+  const storeFile = join(dataDir, 'publisher.sqlite');
+  requireDemoStore(storeFile, shown(storeFile));
   const sisFile = join(dataDir, 'demo-sis.sqlite');
-  const sis = generateDemoSis({ learners: options.learners, out: sisFile, seed: options.seed ?? 1 });
+  let sis: ReturnType<typeof generateDemoSis>;
+  try {
+    sis = generateDemoSis({ learners: options.learners, out: sisFile, seed: options.seed ?? 1 });
+  } catch (error) {
+    throw new DemoDataError(describe(error));
+  }
   const rows = Object.values(sis.rows).reduce((sum, count) => sum + count, 0);
   output.out(`  SIS       ${shown(sisFile)}: ${count(rows)} rows (${seconds(sis.elapsedMs)})`);
 
-  const storeFile = join(dataDir, 'publisher.sqlite');
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${storeFile}${suffix}`, { force: true });
+  writeFileSync(demoMarkerOf(storeFile), 'made by clr-publisher demo: the next demo replaces it\n');
   const apiPort = (await portAvailable('127.0.0.1', base.http.port))
     ? base.http.port
     : await freePort('127.0.0.1');

@@ -182,6 +182,32 @@ describe('generateDemoSis', () => {
       /not-case\.json is not a CASE CFPackage/,
     );
   });
+
+  it('writes over a demo SIS, never over a publisher store or another file', () => {
+    const again = join(dir, 'again.sqlite');
+    generateDemoSis({ learners: 5, out: again, seed: 1 });
+    expect(generateDemoSis({ learners: 6, out: again, seed: 1 }).learners).toBe(6);
+
+    const store = join(dir, 'publisher.sqlite');
+    const db = new Database(store);
+    db.exec('CREATE TABLE store_migrations (id integer); CREATE TABLE clr_learners (learner_id text)');
+    db.close();
+    const before = readFileSync(store);
+    expect(() => generateDemoSis({ learners: 5, out: store })).toThrow(
+      /is a publisher store, not a demo SIS/,
+    );
+    expect(readFileSync(store).equals(before)).toBe(true);
+
+    const other = join(dir, 'other.sqlite');
+    const notes = new Database(other);
+    notes.exec('CREATE TABLE notes (body text)');
+    notes.close();
+    expect(() => generateDemoSis({ learners: 5, out: other })).toThrow(/exists and is not a demo SIS/);
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'keep me');
+    expect(() => generateDemoSis({ learners: 5, out: text })).toThrow(/is not a SQLite database/);
+    expect(readFileSync(text, 'utf8')).toBe('keep me');
+  });
 });
 
 describe('mutateDemoSis', () => {

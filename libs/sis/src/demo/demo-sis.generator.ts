@@ -13,6 +13,7 @@ import {
 import { asciiLetters, FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES } from './demo-names';
 import { DemoRandom } from './demo-random';
 import { DEMO_SIS_DDL, DEMO_SIS_INDEXES } from './demo-sis.schema';
+import { requireReplaceableDemoSis } from './demo-sis.target';
 
 /** The CASE package the demo aligns its competencies to (the project's copy). */
 export const DEMO_CASE_PACKAGE = 'config/case/act-holistic-framework-math.cfpackage.json';
@@ -167,6 +168,7 @@ export function generateDemoSis(options: DemoSisOptions): DemoSisSummary {
     throw new Error(`seed must be an integer from 0 to 4294967295, not ${String(seed)}`);
   }
   const out = resolve(options.out);
+  requireReplaceableDemoSis(out);
   const caseCompetencies = readCaseCompetencies(
     options.casePackage ?? resolve(projectRoot(), DEMO_CASE_PACKAGE),
   );
