@@ -368,6 +368,16 @@ describe('parseConfig: each kind of bad key is reported with its path', () => {
       'keys.masterKey',
       /demo-only/,
     ],
+    [
+      'demo master key on a loopback publicBaseUrl, listening on every address',
+      (c) => {
+        c.publicBaseUrl = 'http://127.0.0.1:3000';
+        c.http = { host: '0.0.0.0' };
+        c.keys.masterKey = DEMO_MASTER_KEY;
+      },
+      'keys.masterKey',
+      /demo-only.*http\.host/,
+    ],
   ];
 
   it.each(cases)('%s', (_name, breakIt, path, reason) => {

@@ -137,21 +137,23 @@ export const adminSchema = z
   });
 export type AdminConfig = z.output<typeof adminSchema>;
 
-/** Issues for demo-only admin secrets (checked when publicBaseUrl is not a loopback address). */
+/** Issues for demo-only admin secrets (checked when publicBaseUrl or http.host is not loopback). */
 export function demoAdminSecretIssues(admin: AdminConfig): { path: (string | number)[]; message: string }[] {
   const issues: { path: (string | number)[]; message: string }[] = [];
   admin.tokens.forEach((token, index) => {
     if (token.sha256 === DEMO_ADMIN_TOKEN_SHA256) {
       issues.push({
         path: ['admin', 'tokens', index, 'sha256'],
-        message: 'is the public demo-only token; publishing beyond a loopback publicBaseUrl needs your own',
+        message:
+          'is the public demo-only token; publishing or listening beyond loopback (publicBaseUrl, http.host) needs your own',
       });
     }
   });
   if (admin.metrics.tokenSha256 === DEMO_ADMIN_TOKEN_SHA256) {
     issues.push({
       path: ['admin', 'metrics', 'tokenSha256'],
-      message: 'is the public demo-only token; publishing beyond a loopback publicBaseUrl needs your own',
+      message:
+        'is the public demo-only token; publishing or listening beyond loopback (publicBaseUrl, http.host) needs your own',
     });
   }
   return issues;

@@ -24,6 +24,11 @@ import { sisSchema } from './sis-config.schema';
 export const DEMO_ID_SECRET = 'demo-only-id-secret-never-use-in-production-0001';
 export const DEMO_MASTER_KEY = 'ZGVtby1vbmx5LW1hc3Rlci1rZXktbm90LWZvci11c2U=';
 
+/** Whether the api listens on a loopback address only (`http.host`). */
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
 function isLoopback(url: string): boolean {
   try {
     const host = new URL(url).hostname;
@@ -56,19 +61,22 @@ export const appConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
-    if (isLoopback(config.publicBaseUrl)) return;
+    // Demo secrets are public: only an api nobody else can reach may use them.
+    if (isLoopback(config.publicBaseUrl) && isLoopbackHost(config.http.host)) return;
     if (config.institution.idSecret === DEMO_ID_SECRET) {
       ctx.addIssue({
         code: 'custom',
         path: ['institution', 'idSecret'],
-        message: 'is the public demo-only secret; publishing beyond a loopback publicBaseUrl needs your own',
+        message:
+          'is the public demo-only secret; publishing or listening beyond loopback (publicBaseUrl, http.host) needs your own',
       });
     }
     if (config.keys.masterKey === DEMO_MASTER_KEY) {
       ctx.addIssue({
         code: 'custom',
         path: ['keys', 'masterKey'],
-        message: 'is the public demo-only key; publishing beyond a loopback publicBaseUrl needs your own',
+        message:
+          'is the public demo-only key; publishing or listening beyond loopback (publicBaseUrl, http.host) needs your own',
       });
     }
     for (const issue of demoAdminSecretIssues(config.admin)) ctx.addIssue({ code: 'custom', ...issue });
