@@ -248,6 +248,24 @@ describe('parseConfig: each kind of bad key is reported with its path', () => {
       /cron/,
     ],
     [
+      'cron field out of range',
+      (c) => (c.sis.sources[0].schedule = { full: '99 2 * * *' }),
+      'sis.sources[0].schedule.full',
+      /is not a cron expression the scheduler accepts: Field value \(99\) is out of range/,
+    ],
+    [
+      'unknown time zone',
+      (c) => (c.sis.sources[0].schedule = { incremental: '0 2 * * *', timeZone: 'Mars/Olympus_Mons' }),
+      'sis.sources[0].schedule.timeZone',
+      /must be an IANA time zone name/,
+    ],
+    [
+      'empty grade scale',
+      (c) => (c.mapping = { gradeScale: {} }),
+      'mapping.gradeScale',
+      /must list at least one grade/,
+    ],
+    [
       'duplicate source',
       (c) => c.sis.sources.push({ ...c.sis.sources[0] }),
       'sis.sources[1].name',

@@ -1,3 +1,4 @@
+import { CronTime } from 'cron';
 import { z } from 'zod';
 
 /*
@@ -75,19 +76,42 @@ export const columnName = z
   .regex(/^[A-Za-z_][A-Za-z0-9_$#@ -]*$/, 'must be a column name (letters, digits, "_")');
 
 /**
- * A cron expression with 5 fields (minute hour day month weekday) or 6 (seconds first), as the
- * scheduler (`cron` package behind @nestjs/schedule) accepts it.
+ * A cron expression with 5 fields (minute hour day month weekday) or 6 (seconds first), checked
+ * by the scheduler's own parser (`cron`, behind @nestjs/schedule): a value it would refuse at
+ * start (a minute of 99, a weekday of 8) is a configuration problem naming its key.
  */
 export const cronExpression = z
   .string()
   .trim()
-  .refine((value) => {
+  .superRefine((value, ctx) => {
     const fields = value.split(/\s+/);
-    return (
-      (fields.length === 5 || fields.length === 6) &&
-      fields.every((field) => /^[0-9A-Za-z*/,?#LW-]+$/.test(field))
-    );
-  }, 'must be a cron expression with 5 or 6 fields (e.g. "0 2 * * *")');
+    if (fields.length !== 5 && fields.length !== 6) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a cron expression with 5 or 6 fields (e.g. "0 2 * * *")',
+      });
+      return;
+    }
+    try {
+      new CronTime(value, 'UTC');
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      ctx.addIssue({ code: 'custom', message: `is not a cron expression the scheduler accepts: ${reason}` });
+    }
+  });
+
+/** An IANA time zone name (e.g. "America/Chicago"), as the runtime knows them. */
+export const timeZone = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone name (e.g. "America/Chicago")');
 
 function isHttpUrl(value: string): boolean {
   try {

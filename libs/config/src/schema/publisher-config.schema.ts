@@ -88,7 +88,13 @@ export const DEFAULT_GRADE_SCALE: Record<string, { points?: number; passing: boo
 export const mappingSchema = z
   .object({
     /** Letter grade -> points and whether it passes. Letters not listed are reported by the mapping. */
-    gradeScale: z.record(nonEmpty, gradeSchema).default(DEFAULT_GRADE_SCALE),
+    gradeScale: z
+      .record(nonEmpty, gradeSchema)
+      .refine(
+        (scale) => Object.keys(scale).length > 0,
+        'must list at least one grade (every grade would be left out)',
+      )
+      .default(DEFAULT_GRADE_SCALE),
     /** Which learner attribute identifies the recipient of every assertion. */
     recipientIdentity: z.enum(RECIPIENT_IDENTITIES).default('email-then-studentId'),
     /** Hash (salted SHA-256) the recipient identity instead of publishing it in clear. */

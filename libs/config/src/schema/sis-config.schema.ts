@@ -7,6 +7,7 @@ import {
   nonEmpty,
   slug,
   sqlIdentifier,
+  timeZone,
 } from './config-primitives';
 
 /**
@@ -122,7 +123,7 @@ const scheduleSchema = z
     /** Full runs (every learner; reconciles rows that vanished). */
     full: cronExpression.optional(),
     /** IANA time zone the cron expressions are read in; default UTC. */
-    timeZone: nonEmpty.default('UTC'),
+    timeZone: timeZone.default('UTC'),
   })
   .strict();
 
