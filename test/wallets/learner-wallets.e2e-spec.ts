@@ -432,7 +432,12 @@ describeWithService(
       await connectFlow(learnerId);
       expect((await connectionOf(learnerId))?.id).toBe(connection.id);
       await until('the redelivery', () => (accepted(learnerId) > acceptedBefore ? true : undefined));
-      expect(await store.deliveries.get(dead.id)).toMatchObject({ status: 'delivered' });
+      // The wallet has it; the worker records the answer just after.
+      const settled = await until('the redelivery recorded', async () => {
+        const row = await store.deliveries.get(dead.id);
+        return row?.status === 'in_flight' ? undefined : row;
+      });
+      expect(settled).toMatchObject({ status: 'delivered' });
     }, 90_000);
 
     it('keeps learner ids and tokens out of the api logs', () => {
