@@ -210,6 +210,40 @@ describeWithService('redis', 'admin API: deliveries, targets and keys (e2e)', ()
       );
       expect(refused).toMatchObject({ subject: null, details: { outcome: 'failed', status: 400 } });
     });
+
+    it('refuses a field the request does not take, naming it, instead of retrying every target', async () => {
+      await kill(deliveryIds[2]);
+      const typo = await request(h.server)
+        .post('/admin/deliveries/retry-dead')
+        .set(AS_OPERATOR)
+        .send({ targte: 'wallet' });
+      expect(typo.status).toBe(400);
+      expect(typo.body).toMatchObject({
+        error: {
+          code: 'invalid_request',
+          message: 'targte is not a field of this request (it takes target)',
+          details: { field: 'targte' },
+        },
+      });
+      expect(await h.store.deliveries.get(deliveryIds[2])).toMatchObject({ status: 'dead' });
+      const run = await request(h.server)
+        .post('/admin/runs')
+        .set(AS_OPERATOR)
+        .send({ mode: 'full', froce: true });
+      expect(run.body).toMatchObject({ error: { details: { field: 'froce' } } });
+      const odd = await request(h.server)
+        .post('/admin/deliveries/retry-dead')
+        .set(AS_OPERATOR)
+        .send({ 'S0000001 Emma': 'x' });
+      expect(odd.body).toMatchObject({ error: { details: { field: 'body' } } });
+      expect(odd.text).not.toContain('Emma');
+      // Back as the test before left it.
+      await request(h.server)
+        .post('/admin/deliveries/retry-dead')
+        .set(AS_OPERATOR)
+        .send({ target: 'wallet' });
+      expect(await h.store.deliveries.get(deliveryIds[2])).toMatchObject({ status: 'pending' });
+    });
   });
 
   describe('targets', () => {

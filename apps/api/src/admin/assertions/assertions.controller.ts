@@ -62,7 +62,7 @@ export class AssertionsController {
     @CurrentAdmin() admin: AdminPrincipal,
     @Req() req: Request,
   ): Promise<AssertionChangeResult> {
-    return this.assertions.revoke(assertion, bodyOf(body).reason, actorOf(admin, req));
+    return this.assertions.revoke(assertion, bodyOf(body, ['reason']).reason, actorOf(admin, req));
   }
 
   @Post(':assertion/reinstate')
@@ -86,6 +86,6 @@ export class AssertionsController {
     @CurrentAdmin() admin: AdminPrincipal,
     @Req() req: Request,
   ): Promise<AssertionChangeResult> {
-    return this.assertions.reinstate(assertion, bodyOf(body).reason, actorOf(admin, req));
+    return this.assertions.reinstate(assertion, bodyOf(body, ['reason']).reason, actorOf(admin, req));
   }
 }

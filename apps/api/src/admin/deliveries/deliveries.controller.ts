@@ -88,7 +88,7 @@ export class DeliveriesController {
     @CurrentAdmin() admin: AdminPrincipal,
     @Req() req: Request,
   ): Promise<RetryDeadResult> {
-    const { target } = bodyOf(body);
+    const { target } = bodyOf(body, ['target']);
     if (target !== undefined && (typeof target !== 'string' || target === '')) {
       throw invalidField('target', "must be a target's name");
     }

@@ -49,6 +49,9 @@ export class RepublishController {
     @CurrentAdmin() admin: AdminPrincipal,
     @Req() req: Request,
   ): Promise<RepublishResult> {
-    return this.republishing.republish(bodyOf(body) as RepublishRequest, actorOf(admin, req));
+    return this.republishing.republish(
+      bodyOf(body, ['source', 'learnerIds', 'learnerRefs', 'achievementId', 'all']) as RepublishRequest,
+      actorOf(admin, req),
+    );
   }
 }

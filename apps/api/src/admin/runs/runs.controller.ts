@@ -54,7 +54,7 @@ export class RunsController {
     @CurrentAdmin() admin: AdminPrincipal,
     @Req() req: Request,
   ): Promise<RunView> {
-    const input = bodyOf(body);
+    const input = bodyOf(body, ['source', 'mode', 'force']);
     return this.runs.start(
       {
         source: input.source as string | undefined,
@@ -84,7 +84,7 @@ export class RunsController {
     @CurrentAdmin() admin: AdminPrincipal,
     @Req() req: Request,
   ): Promise<RunView> {
-    return this.runs.cancel(id, bodyOf(body).reason as string | undefined, actorOf(admin, req));
+    return this.runs.cancel(id, bodyOf(body, ['reason']).reason as string | undefined, actorOf(admin, req));
   }
 
   @Post(':id/resume')

@@ -19,6 +19,17 @@ import { AdminOperationsApi } from '../common/admin-operation.decorator';
 import { bodyOf } from '../common/request-input';
 import { AddTargetDto, TargetDto } from './target.dto';
 
+const ADD_TARGET_FIELDS = [
+  'name',
+  'discoveryUrl',
+  'baseUrl',
+  'scopes',
+  'payload',
+  'concurrency',
+  'ratePerSecond',
+  'timeoutMs',
+] as const satisfies readonly (keyof AddTargetRequest)[];
+
 /**
  * Delivery targets. Configured ones (`origin: config`) come from `delivery.targets` and are synced
  * by name at worker start; ones added here (`origin: runtime`) are left alone by that sync.
@@ -60,7 +71,10 @@ export class TargetsController {
     @CurrentAdmin() admin: AdminPrincipal,
     @Req() req: Request,
   ): Promise<TargetView> {
-    return this.targets.add(bodyOf(body) as unknown as AddTargetRequest, actorOf(admin, req));
+    return this.targets.add(
+      bodyOf(body, ADD_TARGET_FIELDS) as unknown as AddTargetRequest,
+      actorOf(admin, req),
+    );
   }
 
   @Post(':name/disable')
