@@ -237,6 +237,27 @@ describeWithService('redis', 'admin API: deliveries, targets and keys (e2e)', ()
         .send({ 'S0000001 Emma': 'x' });
       expect(odd.body).toMatchObject({ error: { details: { field: 'body' } } });
       expect(odd.text).not.toContain('Emma');
+      // Free text in a field, or as a path id: not echoed, and not kept as the audit subject.
+      const pasted = await request(h.server)
+        .post('/admin/deliveries/retry-dead')
+        .set(AS_OPERATOR)
+        .send({ target: 'S0000001 Emma Wisniewski' });
+      expect(pasted.status).toBe(404);
+      expect(pasted.text).not.toContain('Emma');
+      const email = await request(h.server)
+        .post('/admin/assertions/emma.wisniewski1@students.example/revoke')
+        .set(AS_OPERATOR)
+        .send({ reason: 'pasted in the wrong place' });
+      expect(email.status).toBe(400);
+      for (const [action, response] of [
+        ['POST /admin/deliveries/retry-dead', pasted],
+        ['POST /admin/assertions/:assertion/revoke', email],
+      ] as const) {
+        const entry = (await auditOf(h.store, action)).find(
+          (row) => row.details.requestId === response.headers['x-request-id'],
+        );
+        expect(entry).toMatchObject({ subject: null, details: { outcome: 'failed' } });
+      }
       // Back as the test before left it.
       await request(h.server)
         .post('/admin/deliveries/retry-dead')

@@ -17,6 +17,23 @@ export function defaultAction(req: Request): string {
   return `${req.method} ${typeof route === 'string' ? route : req.path}`;
 }
 
+/** Answers that refuse the request's input itself (400, 404, 422). */
+const INPUT_REFUSALS = new Set([400, 404, 422]);
+
+/** What an id looks like (run and delivery ids, assertion URLs, target names, key ids). */
+const ID_LIKE = /^[A-Za-z0-9][A-Za-z0-9._:/#-]{0,399}$/;
+
+/**
+ * A refused call's subject. One refused as input (malformed, unknown) is the caller's text,
+ * maybe personal data pasted in the wrong place (an email, a name): kept only when it looks like
+ * an id.
+ */
+function failedSubjectOf(spec: AuditSpec, req: Request, status: number): string | undefined {
+  const subject = subjectOf(spec, req, undefined);
+  if (subject === undefined || !INPUT_REFUSALS.has(status)) return subject;
+  return ID_LIKE.test(subject) ? subject : undefined;
+}
+
 /** The call's subject; anything but a string (a body field of the wrong type) is none. */
 function subjectOf(spec: AuditSpec, req: Request, result: unknown): string | undefined {
   const params = (req.params ?? {}) as Record<string, unknown>;
@@ -68,7 +85,7 @@ export class AuditInterceptor implements NestInterceptor {
         return from(
           this.audit.record({
             ...base,
-            subject: subjectOf(spec, req, undefined),
+            subject: failedSubjectOf(spec, req, mapped.status),
             details: { outcome: 'failed', requestId, status: mapped.status, errorCode: mapped.code },
           }),
         ).pipe(concatMap(() => throwError(() => error)));

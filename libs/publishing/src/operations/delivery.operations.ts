@@ -15,6 +15,7 @@ import {
   deliveryView,
 } from './operation-views';
 import { type Page, type PageRequest, pageOf, pagingOf } from './paging';
+import { targetNotFound } from './target.operations';
 
 export interface DeliveryListRequest extends PageRequest {
   /** One status, or several comma-separated (`dead,rejected`). */
@@ -179,11 +180,7 @@ export class DeliveryOperations {
 
   private async target(name: string, field: string): Promise<DeliveryTargetEntity> {
     const target = await this.store.targets.getByName(name);
-    if (target === null) {
-      throw new OperationError('NOT_FOUND', 'target_not_found', `no delivery target named "${name}"`, {
-        field,
-      });
-    }
+    if (target === null) throw targetNotFound(name, field);
     return target;
   }
 

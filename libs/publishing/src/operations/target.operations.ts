@@ -163,9 +163,18 @@ export class TargetOperations {
 }
 
 function notFound(name: string): OperationError {
-  return new OperationError('NOT_FOUND', 'target_not_found', `no delivery target named "${name}"`, {
-    field: 'name',
-  });
+  return targetNotFound(name, 'name');
+}
+
+/**
+ * No target has this name. The name is quoted only when it could be one: other text an operator
+ * typed (a learner's name pasted in the wrong field) stays out of answers and logs.
+ */
+export function targetNotFound(name: string, field: string): OperationError {
+  const which = NAME.test(name)
+    ? `named "${name}"`
+    : "with the name given (names are letters, digits, '-' and '_')";
+  return new OperationError('NOT_FOUND', 'target_not_found', `no delivery target ${which}`, { field });
 }
 
 function numberField(
