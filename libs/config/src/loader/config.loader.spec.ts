@@ -132,6 +132,21 @@ describe('loadConfig', () => {
     writeFileSync(file, 'institution: 1\ninstitution: 2\n');
     expect(() => loadConfig({ path: file, env: {} })).toThrow(/unique/i);
   });
+
+  it('reports an unquoted value starting with * by its line, without echoing it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clr-config-'));
+    const file = join(dir, 'alias.yaml');
+    writeFileSync(file, 'keys:\n  masterKey: *Kq7Rz9PrivateMasterKeyValue\n');
+    let message = '';
+    try {
+      loadConfig({ path: file, env: {} });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/YAML line 2, column 14: an alias \(\*name\) names no anchor; quote a value/);
+    expect(message).not.toContain('Kq7Rz9');
+  });
 });
 
 describe('parseConfig: environment substitution', () => {

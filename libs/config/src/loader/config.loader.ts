@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { type Document, LineCounter, parseDocument, visit } from 'yaml';
 import { type ZodIssue } from 'zod';
 import { ConfigError, type ConfigIssue, formatConfigPath } from '../config.error';
 import { type AppConfig, appConfigSchema } from '../schema/app-config.schema';
@@ -61,7 +61,18 @@ export function parseConfig(text: string, options: ParseConfigOptions): AppConfi
       }),
     );
   }
-  const raw: unknown = document.toJS();
+  let raw: unknown;
+  try {
+    raw = document.toJS();
+  } catch {
+    // An alias (`*name`) without its anchor; the name may be a secret typed unquoted.
+    throw new ConfigError(options.source, [
+      {
+        path: '',
+        message: `${unresolvedAliasAt(document, lineCounter)}: an alias (*name) names no anchor; quote a value that starts with * or &`,
+      },
+    ]);
+  }
   if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
     throw new ConfigError(options.source, [{ path: '', message: 'must be a YAML mapping of sections' }]);
   }
@@ -79,6 +90,20 @@ export function parseConfig(text: string, options: ParseConfigOptions): AppConfi
   }
   if (issues.length > 0 || !result.success) throw new ConfigError(options.source, issues);
   return resolvePaths(result.data, options.root);
+}
+
+/** Where the first alias without an anchor is, as "YAML line L, column C". */
+function unresolvedAliasAt(document: Document, lineCounter: LineCounter): string {
+  let at = 'YAML';
+  visit(document, {
+    Alias(_key, node) {
+      if (node.resolve(document) !== undefined || node.range === undefined || node.range === null) return;
+      const { line, col } = lineCounter.linePos(node.range[0]);
+      at = `YAML line ${line}, column ${col}`;
+      return visit.BREAK;
+    },
+  });
+  return at;
 }
 
 /** `redis.url` falls back to `REDIS_URL`, then to the local default. */
