@@ -2,6 +2,7 @@ import { CommandRunner, Option, SubCommand } from 'nest-commander';
 import { explainStoreError, loadCliConfig } from '../cli-config';
 import { CliUsageError, EXIT_OK } from '../cli.errors';
 import { CliIo } from '../cli-io';
+import { cliActor } from '../operations/operations-context';
 import { openSigningKeys } from './signing-keys.opener';
 
 export interface KeysStoreOptions {
@@ -28,7 +29,7 @@ export class KeysRotateCommand extends CommandRunner {
     const opened = await openSigningKeys(loadCliConfig(options.config)).catch(explainStoreError);
     const { keys } = opened;
     try {
-      const rotated = await keys.rotate('cli').catch(explainStoreError);
+      const rotated = await keys.rotate(cliActor()).catch(explainStoreError);
       this.io.out(
         options.json === true
           ? `${JSON.stringify(rotated, null, 2)}\n`

@@ -154,6 +154,8 @@ describeWithService(
         const summary = json<{ id: string; status: string; counts: { learnersBuilt: number } }>(run);
         expect(summary).toMatchObject({ status: 'succeeded', counts: { learnersBuilt: learnerIds.length } });
         runId = summary.id;
+        const [audit] = await store.audit.list({ action: 'run.start' });
+        expect(audit).toMatchObject({ subject: runId, actor: expect.stringMatching(/^cli(:|$)/) });
       }, 60_000);
 
       it('runs lists them (text and JSON); runs <id> shows one; an unknown id is exit 1', async () => {
@@ -167,8 +169,8 @@ describeWithService(
         const one = await cli('runs', runId, '--json');
         expect(one.code).toBe(0);
         expect(json(one)).toMatchObject({ id: runId, mode: 'full', problems: { items: [], next: null } });
-        expect((await cli('runs', runId)).stdout).toContain(
-          `run ${runId} succeeded (full, source demo, cli by cli`,
+        expect((await cli('runs', runId)).stdout).toMatch(
+          new RegExp(`run ${runId} succeeded \\(full, source demo, cli by cli(:\\S+)?`),
         );
 
         const unknown = await cli('runs', '00000000-0000-0000-0000-000000000000');

@@ -6,6 +6,7 @@ import {
   SyncRunService,
   PublishingModule,
 } from '@app/publishing';
+import { PublisherStore } from '@app/store';
 import { startWorker } from '@app/worker';
 import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -13,6 +14,7 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { loadCliConfig } from '../cli-config';
 import { CliUsageError, EXIT_INVALID, EXIT_OK } from '../cli.errors';
 import { CliIo } from '../cli-io';
+import { cliActor } from '../operations/operations-context';
 import { followRun } from '../operations/run-waiter';
 import { summaryText } from './sync-progress.formatter';
 
@@ -54,14 +56,22 @@ export class SyncCommand extends CommandRunner {
       const runs = app.get(SyncRunService);
       let runId: string;
       try {
+        const actor = cliActor();
         const run = await runs.trigger({
           source: options.source,
           mode: options.full === true ? 'full' : 'incremental',
           trigger: 'cli',
-          requestedBy: 'cli',
+          requestedBy: actor,
           force: options.force === true,
         });
         runId = run.id;
+        // As `runs` and the api's POST /admin/runs record it.
+        await app.get(PublisherStore).audit.append({
+          actor,
+          action: 'run.start',
+          subject: run.id,
+          details: { source: run.source, mode: run.mode, force: options.force === true, via: 'cli' },
+        });
       } catch (error) {
         if (error instanceof SyncRunConflictError) {
           this.report({ error: error.message, activeRunId: error.activeRunId }, options, error.message);
