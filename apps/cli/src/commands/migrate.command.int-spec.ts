@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PublisherStore, STORE_MIGRATIONS } from '@app/store';
-import { runMigrate } from './migrate.command';
+import { MigrationFailedError, migrateFailureCode, runMigrate } from './migrate.command';
 
 /** Every migration the store ships, oldest first, as the command lists them. */
 const MIGRATION_NAMES = STORE_MIGRATIONS.map((Migration) => new Migration().name).join(', ');
@@ -22,7 +22,11 @@ describe('clr-publisher migrate', () => {
   it('reports pending migrations, applies them once, then reports the schema current', async () => {
     const file = join(dir, 'a', 'store.db');
     expect(await runMigrate({ sqlite: file, status: true }, io)).toBe(1);
-    expect(lines).toEqual([`store: sqlite ${file}`, `pending: ${MIGRATION_NAMES}`]);
+    expect(lines).toEqual([
+      `store: sqlite ${file} (the file does not exist yet)`,
+      `pending: ${MIGRATION_NAMES}`,
+    ]);
+    expect(existsSync(file)).toBe(false); // --status changes nothing
     lines.length = 0;
     expect(await runMigrate({ sqlite: file }, io)).toBe(0);
     expect(lines).toEqual([`store: sqlite ${file}`, `applied: ${MIGRATION_NAMES}`]);
@@ -69,5 +73,11 @@ describe('clr-publisher migrate', () => {
     await expect(
       runMigrate({ config: 'missing.yaml' }, { ...io, configLoad: { root: dir, env: {} } }),
     ).rejects.toThrow(/file not found/);
+    // Such refusals exit 2 (could not start); a migration that failed exits 1.
+    const refused = await runMigrate({ sqlite: 'a.db', storeUrl: 'sqlite:b.db' }, io).catch(
+      (error: unknown) => error,
+    );
+    expect(migrateFailureCode(refused)).toBe(2);
+    expect(migrateFailureCode(new MigrationFailedError('duplicate column'))).toBe(1);
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { type LoadConfigOptions, loadConfig } from '@app/config';
 import {
   type StoreOptions,
@@ -8,6 +9,7 @@ import {
   pendingStoreMigrations,
   applyStoreMigrations,
   renderMigrationSql,
+  STORE_MIGRATIONS,
   storeOptionsFromConfig,
 } from '@app/store';
 import { Command, CommandRunner, Option } from 'nest-commander';
@@ -45,12 +47,33 @@ export function migrateTarget(options: MigrateOptions, io: Pick<MigrateIo, 'conf
   return storeOptionsFromConfig(config.store);
 }
 
+/** Applying a migration failed (exit 1); every other failure is usage, configuration or connection (exit 2). */
+export class MigrationFailedError extends Error {
+  override readonly name = 'MigrationFailedError';
+}
+
+/** Exit codes of `migrate`: 0 done (or up to date), 1 pending under --status or a migration failed, 2 could not start. */
+export const MIGRATE_OK = 0;
+export const MIGRATE_PENDING_OR_FAILED = 1;
+export const MIGRATE_CANNOT_RUN = 2;
+
+/** The exit code of a `migrate` that threw: 1 when a migration failed, 2 when it could not start. */
+export function migrateFailureCode(error: unknown): number {
+  return error instanceof MigrationFailedError ? MIGRATE_PENDING_OR_FAILED : MIGRATE_CANNOT_RUN;
+}
+
 /** What `clr-publisher migrate` does; returns the process exit code. */
 export async function runMigrate(options: MigrateOptions, io: MigrateIo): Promise<number> {
   const store = migrateTarget(options, io);
   if (options.printSql) {
     io.out(formatMigrationSql(await renderMigrationSql(store)).trimEnd());
-    return 0;
+    return MIGRATE_OK;
+  }
+  if (options.status && store.driver === 'sqlite' && !existsSync(store.file)) {
+    // --status changes nothing: opening the file would create it.
+    io.out(`store: ${describeStore(store)} (the file does not exist yet)`);
+    io.out(`pending: ${STORE_MIGRATIONS.map((migration) => migration.name).join(', ')}`);
+    return MIGRATE_PENDING_OR_FAILED;
   }
   const dataSource = createStoreDataSource(store);
   await dataSource.initialize();
@@ -59,12 +82,19 @@ export async function runMigrate(options: MigrateOptions, io: MigrateIo): Promis
       const pending = await pendingStoreMigrations(dataSource);
       io.out(`store: ${describeStore(store)}`);
       io.out(pending.length === 0 ? 'schema is up to date' : `pending: ${pending.join(', ')}`);
-      return pending.length === 0 ? 0 : 1;
+      return pending.length === 0 ? MIGRATE_OK : MIGRATE_PENDING_OR_FAILED;
     }
-    const applied = await applyStoreMigrations(dataSource);
+    let applied: string[];
+    try {
+      applied = await applyStoreMigrations(dataSource);
+    } catch (error) {
+      throw new MigrationFailedError(error instanceof Error ? error.message : String(error), {
+        cause: error,
+      });
+    }
     io.out(`store: ${describeStore(store)}`);
     io.out(applied.length === 0 ? 'schema is up to date; nothing applied' : `applied: ${applied.join(', ')}`);
-    return 0;
+    return MIGRATE_OK;
   } finally {
     await dataSource.destroy();
   }
@@ -82,7 +112,7 @@ export class MigrateCommand extends CommandRunner {
       process.exitCode = await runMigrate(options, { out: (line) => process.stdout.write(`${line}\n`) });
     } catch (error) {
       process.stderr.write(`migrate failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
+      process.exitCode = migrateFailureCode(error);
     }
   }
 
