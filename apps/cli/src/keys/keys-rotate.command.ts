@@ -11,6 +11,15 @@ export interface KeysStoreOptions {
 }
 
 /**
+ * What a rotation leaves to do. Retired keys stay published, so every signature still checks
+ * against its key document; but an issuer Profile names one key (CLR 1.0), the active one, and a
+ * verifier that insists on that link refuses what the retired key signed until it is signed again.
+ */
+const RESIGN_HINT =
+  'CLRs signed with the retired key still verify against its key document; a verifier that also\n' +
+  "checks the issuer Profile's key needs them signed again: clr-publisher republish --all (per source)\n";
+
+/**
  * `clr-publisher keys rotate`: a new RSA-2048 signing key becomes active in the publisher's store
  * (private half encrypted with the master key); the previous one is retired and stays published,
  * so everything signed with it still verifies. Workers pick the new key up within seconds.
@@ -33,7 +42,8 @@ export class KeysRotateCommand extends CommandRunner {
       this.io.out(
         options.json === true
           ? `${JSON.stringify(rotated, null, 2)}\n`
-          : `active key: ${rotated.kid}\n${rotated.retired.map((kid) => `retired:    ${kid}\n`).join('')}`,
+          : `active key: ${rotated.kid}\n${rotated.retired.map((kid) => `retired:    ${kid}\n`).join('')}` +
+              (rotated.retired.length > 0 ? RESIGN_HINT : ''),
       );
       this.io.exitCode = EXIT_OK;
     } finally {

@@ -514,6 +514,18 @@ describeWithService(
       });
     });
 
+    it('keys rotate: a new active key, the old one retired, a hint to sign again, audited with the OS user', async () => {
+      const before = (await store.keys.activeKey())!.kid;
+      const rotated = await cli('keys', 'rotate');
+      expect(rotated.code).toBe(0);
+      const after = (await store.keys.activeKey())!.kid;
+      expect(after).not.toBe(before);
+      expect(rotated.stdout).toContain(`active key: ${after}\nretired:    ${before}\n`);
+      expect(rotated.stdout).toContain('clr-publisher republish --all');
+      const [audit] = await store.audit.list({ action: 'keys.rotate' });
+      expect(audit).toMatchObject({ subject: after, actor: expect.stringMatching(/^cli(:|$)/) });
+    });
+
     it('exit 2, changing nothing, when Redis does not answer', async () => {
       const port = await closedPort();
       const offline = join(dir, 'offline.yaml');
