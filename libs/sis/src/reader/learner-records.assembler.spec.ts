@@ -162,18 +162,34 @@ describe('assembleLearnerRecords', () => {
     ]);
   });
 
-  it('skips duplicate keys, keeping the first row', () => {
+  it('keeps one row of a duplicate key whatever order the database returned them in', () => {
+    const learners = [learnerRow, { ...learnerRow, given_name: 'Other' }];
+    const grades = [grade('G1', 'C1'), { ...grade('G1', 'C1'), grade: 'F' }];
+    const courses = [course('C1'), { ...course('C1'), title: 'Duplicate' }];
     const read = assembleLearnerRecords(
       'S1',
-      own({
-        learners: [learnerRow, { ...learnerRow, given_name: 'Other' }],
-        courseGrades: [grade('G1', 'C1'), { ...grade('G1', 'C1'), grade: 'F' }],
-      }),
-      catalogue({ courses: [course('C1'), { ...course('C1'), title: 'Duplicate' }] }),
+      own({ learners, courseGrades: grades }),
+      catalogue({ courses }),
     );
-    expect(read.records!.learner.givenName).toBe('Zoë');
+    const reversed = assembleLearnerRecords(
+      'S1',
+      own({ learners: [...learners].reverse(), courseGrades: [...grades].reverse() }),
+      catalogue({ courses: [...courses].reverse() }),
+    );
+    expect(reversed.records).toEqual(read.records);
+    // Same updated_at: the first in a fixed order of their content.
+    expect(read.records!.learner.givenName).toBe('Other');
     expect(read.records!.courseGrades.map((row) => row.grade)).toEqual(['A']);
     expect(read.records!.courses.map((row) => row.title)).toEqual(['Course C1']);
+    // A later updated_at wins.
+    const later = assembleLearnerRecords(
+      'S1',
+      own({
+        learners: [learnerRow, { ...learnerRow, given_name: 'Newer', updated_at: '2030-01-01T00:00:00Z' }],
+      }),
+      catalogue({}),
+    );
+    expect(later.records!.learner.givenName).toBe('Newer');
     expect(read.problems).toEqual([
       {
         recordSet: 'clr_learners',

@@ -70,25 +70,40 @@ class ProblemLog {
   }
 }
 
-/** Rows with a record, first per key; later rows with the same key are reported as duplicates. */
+/**
+ * Rows with a record, one per key; the other rows of a key are reported as duplicates. Which
+ * one is kept does not depend on the order the database returned them in (rows of one key have
+ * no order): the latest `updated_at`, then the first in a fixed order of their content, so the
+ * same SIS always gives the same CLR.
+ */
 function usable<N extends RecordSetName>(
   recordSet: N,
   rows: readonly NormalizedRow<N>[],
   log: ProblemLog,
 ): RecordSetRecords[N][] {
-  const out: RecordSetRecords[N][] = [];
-  const keys = new Set<string>();
+  const byKey = new Map<string, RecordSetRecords[N][]>();
   for (const row of rows) {
     log.addAll(row.problems);
     if (row.record === null) continue;
-    if (keys.has(row.key)) {
+    const same = byKey.get(row.key);
+    if (same === undefined) byKey.set(row.key, [row.record]);
+    else {
+      same.push(row.record);
       log.skip(recordSet, row.key, `duplicate key: another row of ${recordSet} has the same key`);
-      continue;
     }
-    keys.add(row.key);
-    out.push(row.record);
   }
-  return out;
+  return [...byKey.values()].map((same) => (same.length === 1 ? same[0] : [...same].sort(keptFirst)[0]));
+}
+
+function keptFirst(a: { updatedAt: string }, b: { updatedAt: string }): number {
+  if (a.updatedAt !== b.updatedAt) return a.updatedAt > b.updatedAt ? -1 : 1;
+  const [left, right] = [canonical(a), canonical(b)];
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** JSON with keys in a fixed order. */
+function canonical(record: object): string {
+  return JSON.stringify(record, Object.keys(record).sort());
 }
 
 /** The first usable catalogue row of an id, reporting its problems and duplicates. */
