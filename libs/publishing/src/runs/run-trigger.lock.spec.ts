@@ -24,12 +24,15 @@ describe('RedisRunTriggerLock', () => {
     expect(redis.released).toEqual(['p:run-trigger-lock:sis']);
   });
 
-  it('gives up when another holder keeps the lock past the wait time', async () => {
-    const redis = redisAnswering(() => Promise.resolve(null));
+  it('gives up when another holder keeps the lock past the wait time, saying so (not "Redis down")', async () => {
+    // Each answer takes a round trip: the last try must not be cut short as if Redis were silent.
+    const redis = redisAnswering(() => new Promise((resolve) => setTimeout(() => resolve(null), 3)));
     const lock = new RedisRunTriggerLock(() => Promise.resolve(redis), { prefix: 'p', waitMs: 50 });
-    await expect(lock.withLock('sis', () => Promise.resolve(1))).rejects.toBeInstanceOf(
-      RunTriggerLockTimeout,
-    );
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      await expect(lock.withLock('sis', () => Promise.resolve(1))).rejects.toBeInstanceOf(
+        RunTriggerLockTimeout,
+      );
+    }
   });
 
   it('answers within the wait time when Redis does not answer at all, and runs nothing', async () => {

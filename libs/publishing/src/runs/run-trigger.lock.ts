@@ -56,11 +56,12 @@ export class RedisRunTriggerLock implements RunTriggerLock {
     const key = `${this.options.prefix}:run-trigger-lock:${source}`;
     const token = randomUUID();
     const deadline = Date.now() + this.waitMs;
-    const inTime = <R>(call: Promise<R>): Promise<R> =>
-      withRedisDeadline(call, deadline - Date.now(), 'taking the run trigger lock');
-    const redis = await inTime(this.redis());
+    // Each call gets the whole wait time to answer: a busy lock is told apart from a silent Redis.
+    const answered = <R>(call: Promise<R>): Promise<R> =>
+      withRedisDeadline(call, this.waitMs, 'taking the run trigger lock');
+    const redis = await answered(this.redis());
     for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
-      if ((await inTime(redis.set(key, token, 'PX', this.ttlMs, 'NX'))) === 'OK') break;
+      if ((await answered(redis.set(key, token, 'PX', this.ttlMs, 'NX'))) === 'OK') break;
       if (Date.now() >= deadline) {
         throw new RunTriggerLockTimeout(
           `the trigger lock of source "${source}" was not free within ${this.waitMs} ms`,
