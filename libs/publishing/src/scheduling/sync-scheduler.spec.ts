@@ -248,21 +248,39 @@ describe('SyncScheduler', () => {
   });
 
   describe('a full tick missed while no scheduler ran', () => {
-    // registrar's full schedule: Sundays 03:00 in Chicago, 2026-11-29T09:00Z.
+    // registrar's full schedule: Sundays 03:00 in Chicago, 2026-11-29T09:00Z; the one before a week earlier.
     const tick = new Date('2026-11-29T09:00:00Z');
     const oneHourAfter = new Date('2026-11-29T10:00:00Z');
+    const hours = (at: Date, n: number) => new Date(at.getTime() + n * 3600_000);
+    const weekBefore = hours(tick, -7 * 24);
+    interface Run {
+      mode: string;
+      createdAt: Date;
+      trigger?: string;
+      finishedAt?: Date | null;
+    }
+    /** The last week's scheduled full run, finished an hour later. */
+    const kept = (): Run => ({
+      mode: 'full',
+      createdAt: weekBefore,
+      trigger: 'cron',
+      finishedAt: hours(weekBefore, 1),
+    });
     class Runs {
-      readonly runs: { mode: string; createdAt: Date }[] = [];
+      readonly runs: Run[] = [];
       readonly triggered: string[] = [];
       busy = false;
       lists = 0;
       broken = false;
+      constructor(...runs: Run[]) {
+        this.runs.push(...runs);
+      }
       service(): SyncRunService {
         return {
           trigger: (input: TriggerRunInput) => {
             if (this.busy) return Promise.reject(new SyncRunConflictError(input.source!, 'incremental-1'));
             this.triggered.push(`${input.source}:${input.mode}`);
-            this.runs.push({ mode: input.mode, createdAt: new Date() });
+            this.runs.push({ mode: input.mode, createdAt: new Date(), trigger: 'cron', finishedAt: null });
             return Promise.resolve({ id: `run-${this.triggered.length}` });
           },
           get: () => Promise.resolve({ id: 'incremental-1', mode: 'incremental' }),
@@ -271,6 +289,7 @@ describe('SyncScheduler', () => {
             if (this.broken) return Promise.reject(new Error('store down'));
             const matching = this.runs
               .filter((run) => query.mode === undefined || run.mode === query.mode)
+              .map((run) => ({ trigger: 'operator', finishedAt: hours(run.createdAt, 1), ...run }))
               .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
             return Promise.resolve(matching.slice(0, query.limit ?? 50));
           },
@@ -285,35 +304,50 @@ describe('SyncScheduler', () => {
       return made;
     };
     afterEach(() => started.splice(0).forEach((made) => made.stop()));
-    const weekBefore = new Date(tick.getTime() - 7 * 24 * 3600_000);
 
-    it('starts it at start when the source had full runs before and none since the tick', async () => {
-      const runs = new Runs();
-      runs.runs.push(
-        { mode: 'full', createdAt: weekBefore },
-        { mode: 'incremental', createdAt: oneHourAfter },
-      );
+    it('starts it at start when the schedule was kept the time before and no full run followed the tick', async () => {
+      const runs = new Runs(kept(), { mode: 'incremental', createdAt: oneHourAfter });
       await start(runs, oneHourAfter).madeUp;
       expect(runs.triggered).toEqual(['registrar:full']);
     });
 
-    it('starts nothing when a full run followed the tick, the tick is too old, or the source never had a full run', async () => {
-      const followed = new Runs();
-      followed.runs.push({ mode: 'full', createdAt: weekBefore }, { mode: 'full', createdAt: tick });
-      await start(followed, oneHourAfter).madeUp;
-      const old = new Runs();
-      old.runs.push({ mode: 'full', createdAt: weekBefore });
-      await start(old, new Date(tick.getTime() + 13 * 3600_000)).madeUp;
-      const fresh = new Runs();
-      fresh.runs.push({ mode: 'incremental', createdAt: weekBefore });
-      await start(fresh, oneHourAfter).madeUp;
+    it.each([
+      [
+        'a full run followed the tick',
+        () => new Runs(kept(), { mode: 'full', createdAt: tick, trigger: 'cron' }),
+        oneHourAfter,
+      ],
+      ['the tick is over 12 hours old', () => new Runs(kept()), hours(tick, 13)],
+      [
+        'the source never had a full run (a new installation)',
+        () => new Runs({ mode: 'incremental', createdAt: weekBefore }),
+        oneHourAfter,
+      ],
+      [
+        "the schedule is new: the last full run was an operator's",
+        () => new Runs({ mode: 'full', createdAt: hours(tick, -30), trigger: 'operator' }),
+        oneHourAfter,
+      ],
+      [
+        'a full run was still active at the tick (the tick was skipped on purpose)',
+        () =>
+          new Runs(kept(), {
+            mode: 'full',
+            createdAt: hours(tick, -2),
+            trigger: 'cron',
+            finishedAt: hours(tick, 0.5),
+          }),
+        oneHourAfter,
+      ],
+    ])('starts nothing when %s', async (_case, runsOf, now) => {
+      const runs = runsOf();
+      await start(runs, now).madeUp;
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect([...followed.triggered, ...old.triggered, ...fresh.triggered]).toEqual([]);
+      expect(runs.triggered).toEqual([]);
     });
 
     it('waits for a busy source, and tries again while the store cannot answer', async () => {
-      const runs = new Runs();
-      runs.runs.push({ mode: 'full', createdAt: weekBefore });
+      const runs = new Runs(kept());
       runs.busy = true;
       runs.broken = true;
       await start(runs, oneHourAfter).madeUp;

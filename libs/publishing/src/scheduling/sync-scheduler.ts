@@ -2,7 +2,7 @@ import { type AppConfig } from '@app/config';
 import { Logger } from '@nestjs/common';
 import { type SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
-import { type RunMode } from '@app/store';
+import { type RunMode, type SyncRunEntity } from '@app/store';
 import { SyncRunConflictError } from '../runs/sync-run.errors';
 import { type SyncRunService } from '../runs/sync-run.service';
 import { lastFireTime } from './last-fire-time';
@@ -38,6 +38,9 @@ export interface FullRunDeferral {
 
 const DEFAULT_DEFERRAL: FullRunDeferral = { retryMs: 60_000, giveUpAfterMs: 12 * 3600_000 };
 
+/** How far back the tick before a missed one is looked for (a monthly schedule's). */
+const PREVIOUS_TICK_WINDOW_MS = 45 * 24 * 3600_000;
+
 /** An error's first line, for a log line. */
 function firstLine(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -72,9 +75,9 @@ export function syncSchedules(config: Pick<AppConfig, 'sis'>): SyncSchedule[] {
  * only full runs reconcile what vanished from the SIS): it tries again every minute until a full
  * run of the source has started since the tick, here or in another instance. Nothing of that
  * lives only in memory: at start, a full tick of the last 12 hours that no full run of its source
- * followed (the api was down at the tick, or restarted while the tick waited) is made up, for
- * a source that has had a full run before (a new installation's first full run is the
- * operator's). The api app registers it; with several api instances every tick still starts at
+ * followed (the api was down at the tick, or restarted while the tick waited) is made up, when
+ * the schedule was kept the time before (a new installation's first full run, or a schedule
+ * just added or changed, is not made up) and no full run was active at the tick. The api app registers it; with several api instances every tick still starts at
  * most one run per source (the trigger is atomic).
  */
 export class SyncScheduler {
@@ -122,19 +125,40 @@ export class SyncScheduler {
     return schedules;
   }
 
-  /** A full tick within the deferral window with no full run of its source since: tried now. */
+  /**
+   * A full tick within the deferral window that was owed a run and got none: tried now. Owed
+   * means the schedule was kept the time before (a cron full run started between the previous
+   * tick and this one: a schedule added or changed since asks nothing of the past) and no full
+   * run was active at the tick (that tick was skipped on purpose).
+   */
   private async makeUp(schedule: SyncSchedule, now: Date): Promise<void> {
     const tickedAt = lastFireTime(schedule.cron, schedule.timeZone, now, this.deferral.giveUpAfterMs);
     if (tickedAt === undefined) return;
-    let latest: Date | undefined;
+    const previousTick = lastFireTime(
+      schedule.cron,
+      schedule.timeZone,
+      new Date(tickedAt.getTime() - 1),
+      PREVIOUS_TICK_WINDOW_MS,
+    );
+    if (previousTick === undefined) return;
+    let recent: SyncRunEntity[];
     try {
-      latest = await this.latestFullRun(schedule.source);
+      recent = await this.runs.list({ source: schedule.source, mode: 'full', limit: 10 });
     } catch (error) {
       this.logger.error(`${schedule.name}: could not check for a missed full run: ${firstLine(error)}`);
       this.retryLater(schedule, tickedAt);
       return;
     }
-    if (latest === undefined || latest.getTime() >= tickedAt.getTime() || this.stopped) return;
+    const [latest] = recent;
+    if (latest === undefined || latest.createdAt.getTime() >= tickedAt.getTime() || this.stopped) return;
+    if (latest.finishedAt === null || latest.finishedAt.getTime() > tickedAt.getTime()) return;
+    const kept = recent.some(
+      (run) =>
+        run.trigger === 'cron' &&
+        run.createdAt.getTime() >= previousTick.getTime() &&
+        run.createdAt.getTime() < tickedAt.getTime(),
+    );
+    if (!kept) return;
     this.logger.warn(
       `${schedule.name}: no full run followed the tick of ${tickedAt.toISOString()} (no scheduler was running, or it waited for a busy source); starting it now`,
     );
