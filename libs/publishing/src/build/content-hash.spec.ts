@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Clr } from '@app/clr';
-import { canonicalJson, clrContentHash, unsignedClrDocuments } from './content-hash';
+import { SIGNED_FORM, canonicalJson, clrContentHash, unsignedClrDocuments } from './content-hash';
 
 const ISSUED = '2025-07-15T12:00:00Z';
 
@@ -45,6 +45,13 @@ describe('clrContentHash', () => {
     expect(JSON.stringify(document)).toBe(before);
   });
 
+  it('is not the hash of the JSON alone: versions stored before the signed form changed are rebuilt', () => {
+    const document = clr();
+    expect(clrContentHash(document)).toBe(byDefinition(document));
+    expect(clrContentHash(document)).not.toBe(byDefinition(document, ''));
+    expect(SIGNED_FORM).toMatch(/signed form \d+\n$/);
+  });
+
   it("leaves out the CLR's issuedOn, and an assertion issuedOn that is the CLR's own", () => {
     const later = '2026-01-02T03:04:05Z';
     const rebuilt = clr({ issuedOn: later });
@@ -67,7 +74,7 @@ describe('clrContentHash', () => {
 });
 
 /** The hash by its definition: JSON with a replacer, then SHA-256 (what the fast path must equal). */
-function byDefinition(document: Clr): string {
+function byDefinition(document: Clr, signedForm = SIGNED_FORM): string {
   const { issuedOn } = document;
   const json = JSON.stringify(document, function (this: unknown, key: string, value: unknown) {
     if (key === 'issuedOn') {
@@ -76,7 +83,7 @@ function byDefinition(document: Clr): string {
     }
     return value;
   });
-  return createHash('sha256').update(json).digest('hex');
+  return createHash('sha256').update(signedForm).update(json).digest('hex');
 }
 
 type Loose = Clr & Record<string, unknown>;

@@ -1,6 +1,14 @@
 import { createHash, type Hash } from 'node:crypto';
 import { type Clr } from '@app/clr';
 
+/**
+ * What a version's signed form carries, hashed first: raise it when signing changes what a signed
+ * CLR holds for the same content, and the next run signs every learner again (their stored
+ * versions' hashes no longer match). 2: achievement issuers linked to their key in the Clr's
+ * `achievements` too, so an achievement's copies match exactly.
+ */
+export const SIGNED_FORM = 'clr-publisher signed form 2\n';
+
 /** Stands in for an assertion `issuedOn` that is the CLR's own (no record date was usable). */
 const CLR_ISSUED_ON = '(clr.issuedOn)';
 /** The member an assertion `issuedOn` equal to the CLR's is hashed as. */
@@ -31,8 +39,8 @@ export interface UnsignedClrDocuments {
 }
 
 /**
- * The content hash a build diffs with: SHA-256 (hex) of the JSON of the unsigned CLR without what
- * changes on every build although nothing was published differently:
+ * The content hash a build diffs with: SHA-256 (hex) of {@link SIGNED_FORM} and the JSON of the
+ * unsigned CLR without what changes on every build although nothing was published differently:
  *
  * - the CLR's `issuedOn` (the run's clock), and
  * - an assertion's `issuedOn` where it *is* the CLR's `issuedOn` (the mapping falls back to it
@@ -63,7 +71,7 @@ export function unsignedClrDocuments(clr: Clr): UnsignedClrDocuments {
     return { json: JSON.stringify(clr), contentHash: replacerContentHash(clr) };
   }
   const record = clr as unknown as Record<string, unknown>;
-  const hash = createHash('sha256').update('{');
+  const hash = createHash('sha256').update(SIGNED_FORM).update('{');
   const members: string[] = [];
   const needle = `"issuedOn":${JSON.stringify(issuedOn)}`;
   let hashed = 0;
@@ -102,5 +110,5 @@ function replacerContentHash(clr: Clr): string {
     }
     return value;
   });
-  return createHash('sha256').update(json).digest('hex');
+  return createHash('sha256').update(SIGNED_FORM).update(json).digest('hex');
 }
