@@ -2,11 +2,13 @@
  * `clr-publisher demo` in-process (runDemo, the command's whole work) on a temp data folder: the
  * summary, the exit status, and no personal data in anything it prints.
  */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '@app/config';
+import { PublisherStore } from '@app/store';
 import { describeWithService } from '@app/testing';
 import { DEMO_CANNOT_RUN, DEMO_OK, runDemo } from '../../apps/cli/src/demo/demo-runner';
 import { freePort } from '../../apps/cli/src/demo/free-port';
@@ -68,12 +70,40 @@ describe('the demo', () => {
         baseConfig: loadConfig({ path: DEFAULT_CONFIG_PATH, env: {} }),
       };
       expect(await runDemo(options, output)).toBe(DEMO_CANNOT_RUN);
-      expect(err).toEqual([expect.stringMatching(/publisher\.sqlite exists and was not made by the demo/)]);
+      expect(err).toEqual([expect.stringMatching(/publisher\.sqlite exists and is not a demo's store/)]);
       expect(readFileSync(store, 'utf8')).toBe('an installation’s store');
       expect(existsSync(join(dir, 'demo-sis.sqlite'))).toBe(false);
 
+      // A real store: its key sealed with another master key than the demo's.
+      rmSync(store);
+      const real = await PublisherStore.open(
+        { driver: 'sqlite', file: store },
+        { masterKey: randomBytes(32), migrations: 'apply' },
+      );
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      });
+      await real.keys.createFirstKey({
+        kid: 'installation-key',
+        publicPem: publicKey,
+        privateKeyPem: privateKey,
+      });
+      await real.close();
+      const third = capture();
+      expect(await runDemo(options, third.output)).toBe(DEMO_CANNOT_RUN);
+      expect(third.err).toEqual([expect.stringMatching(/is not a demo's store/)]);
+      const reopened = await PublisherStore.open(
+        { driver: 'sqlite', file: store },
+        { masterKey: randomBytes(32), migrations: 'verify' },
+      );
+      expect((await reopened.keys.listKeys()).map((key) => key.kid)).toEqual(['installation-key']);
+      await reopened.close();
+
       // A demo SIS path holding something else: refused the same way.
       rmSync(store);
+      for (const suffix of ['-wal', '-shm']) rmSync(`${store}${suffix}`, { force: true });
       writeFileSync(join(dir, 'demo-sis.sqlite'), 'not a database');
       const second = capture();
       expect(await runDemo(options, second.output)).toBe(DEMO_CANNOT_RUN);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CLR_SCOPES, HttpKeyResolver } from '@app/clr';
-import { type AppConfig, DEFAULT_CONFIG_PATH, loadConfig, projectRoot } from '@app/config';
+import { type AppConfig, DEFAULT_CONFIG_PATH, loadConfig, masterKeyBytes, projectRoot } from '@app/config';
 import { type RunningStandInProvider, startStandInProvider } from '@app/provider';
 import { type RunSummary, SyncRunService } from '@app/publishing';
 import { generateDemoSis } from '@app/sis';
@@ -96,20 +96,29 @@ class DemoDataError extends Error {
   override readonly name = 'DemoDataError';
 }
 
-/** Next to a store the demo made: the next demo may replace that store. */
-function demoMarkerOf(storeFile: string): string {
-  return `${storeFile}.demo`;
-}
-
 /**
- * The demo starts from a fresh store and so deletes the last one; a store it did not make (an
- * installation's, at the embedded configuration's path) is never deleted.
+ * The demo starts from a fresh store and so deletes the last one: only a store whose signing keys
+ * are sealed with the embedded configuration's (public, demo-only) master key, which no
+ * installation may publish with. Any other file at that path (an installation's store, something
+ * that is no store) is left alone.
  */
-function requireDemoStore(storeFile: string, shown: string): void {
-  if (!existsSync(storeFile) || existsSync(demoMarkerOf(storeFile))) return;
-  throw new DemoDataError(
-    `${shown} exists and was not made by the demo: it may be a real publisher store, and the demo starts from a fresh one. Move it elsewhere (or delete it if it is a demo's from an older version) and run the demo again`,
-  );
+async function requireDemoStore(storeFile: string, shown: string, base: AppConfig): Promise<void> {
+  if (!existsSync(storeFile)) return;
+  let store: PublisherStore | undefined;
+  try {
+    store = await PublisherStore.open(
+      { driver: 'sqlite', file: storeFile },
+      { masterKey: masterKeyBytes(base), migrations: 'skip' },
+    );
+    for (const key of await store.keys.listKeys()) await store.keys.privateKeyPem(key.kid);
+    return;
+  } catch {
+    throw new DemoDataError(
+      `${shown} exists and is not a demo's store (its keys are not sealed with the demo's master key): it may be a real publisher store, and the demo starts from a fresh one. Move it elsewhere and run the demo again`,
+    );
+  } finally {
+    await store?.close();
+  }
 }
 
 async function demo(
@@ -132,7 +141,7 @@ async function demo(
 
   mkdirSync(dataDir, { recursive: true });
   const storeFile = join(dataDir, 'publisher.sqlite');
-  requireDemoStore(storeFile, shown(storeFile));
+  await requireDemoStore(storeFile, shown(storeFile), base);
   const sisFile = join(dataDir, 'demo-sis.sqlite');
   let sis: ReturnType<typeof generateDemoSis>;
   try {
@@ -144,7 +153,6 @@ async function demo(
   output.out(`  SIS       ${shown(sisFile)}: ${count(rows)} rows (${seconds(sis.elapsedMs)})`);
 
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${storeFile}${suffix}`, { force: true });
-  writeFileSync(demoMarkerOf(storeFile), 'made by clr-publisher demo: the next demo replaces it\n');
   const apiPort = (await portAvailable('127.0.0.1', base.http.port))
     ? base.http.port
     : await freePort('127.0.0.1');
