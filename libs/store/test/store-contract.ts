@@ -749,7 +749,9 @@ export function storeContract(makeHarness: () => StoreHarness): void {
       expect(await store.ledger.learnersHolding(achievementId, { status: 'revoked' })).toEqual([r3]);
       expect(await store.ledger.knowsAchievement(achievementId)).toBe(true);
       expect(await store.ledger.knowsAchievement(unique('https://nowhere/achievement'))).toBe(false);
-      expect(await store.ledger.activeHolder(achievementId)).toEqual({ learnerRef: r1, lastVersion: 1 });
+      const holder = await store.ledger.activeHolder(achievementId);
+      expect([r1, r2]).toContain(holder?.learnerRef);
+      expect(holder?.lastVersion).toBe(1);
       await store.ledger.revokeVanished(r1, [], { reason: 'gone', issuerId: issuer });
       await store.ledger.revokeVanished(r2, [], { reason: 'gone', issuerId: issuer });
       expect(await store.ledger.activeHolder(achievementId)).toBeNull();

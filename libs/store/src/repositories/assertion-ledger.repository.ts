@@ -341,8 +341,8 @@ export class AssertionLedgerRepository {
     return this.ctx.run((m) =>
       m.findOne(AssertionLedgerEntity, {
         select: { learnerRef: true, lastVersion: true },
+        // Any one will do: no ORDER BY, so the index answers it without sorting the holders.
         where: { achievementId, status: 'active' },
-        order: { assertionId: 'ASC' },
       }),
     );
   }
