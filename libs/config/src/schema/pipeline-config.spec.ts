@@ -4,14 +4,14 @@ import { schemaIssues } from './schema-issues.test-kit';
 const issues = (input: unknown): string[] => schemaIssues(pipelineSchema, input);
 
 describe('pipeline configuration', () => {
-  it('defaults to batches of 100, 2 builds and 4 learners at once, threads per core, heap growth 100%', () => {
+  it('defaults to batches of 100, 2 builds and 4 learners at once, threads per core, heap growth 75%', () => {
     expect(pipelineSchema.parse({})).toEqual({
       batchSize: 100,
       extractConcurrency: 1,
       buildConcurrency: 2,
       learnerConcurrency: 4,
       signingThreads: 0,
-      heapGrowthPercent: 100,
+      heapGrowthPercent: 75,
     });
   });
 
