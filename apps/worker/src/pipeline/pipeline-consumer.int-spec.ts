@@ -91,4 +91,28 @@ describeWithService('redis', 'PipelineConsumer and jobs that failed for good', (
       await queue.close();
     }
   });
+
+  it('shuts down right after it started without an error (its sweep still connecting)', async () => {
+    const errors: unknown[] = [];
+    const onRejection = (reason: unknown) => errors.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      for (let round = 0; round < 5; round += 1) {
+        const consumer = new FailingConsumer();
+        const worker = new Worker(QueueName.Build, () => consumer.process(), {
+          connection,
+          prefix: `${prefix}-quick`,
+          autorun: false,
+        });
+        Object.defineProperty(consumer, '_worker', { value: worker });
+        consumer.onApplicationBootstrap();
+        await consumer.onApplicationShutdown();
+        await worker.close();
+      }
+      await sleep(200);
+      expect(errors).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
 });

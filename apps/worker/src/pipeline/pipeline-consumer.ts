@@ -26,6 +26,7 @@ export abstract class PipelineConsumer
   private readonly log = new Logger('Worker');
   private settler: FailedJobSettler | undefined;
   private failedJobs: Queue | undefined;
+  private shutDown = false;
   /** Settles once the failed jobs left by an earlier process have been taken up. */
   protected swept: Promise<void> = Promise.resolve();
 
@@ -63,11 +64,14 @@ export abstract class PipelineConsumer
    * queue that reads them stays open until shutdown: their settles check their state on it.
    */
   private async sweepFailed(settler: FailedJobSettler): Promise<void> {
-    const { connection, prefix } = this.worker.opts;
-    const queue = new Queue(this.worker.name, { connection, prefix });
-    queue.on('error', () => undefined); // a lost connection: the sweep's or a settle's catch reports it
-    this.failedJobs = queue;
     try {
+      // On the worker's own connection, once it is up: a queue of its own, closed while still
+      // connecting (a quick shutdown), would emit an error after BullMQ removed its listeners.
+      const client = await this.worker.client;
+      if (this.shutDown) return;
+      const queue = new Queue(this.worker.name, { connection: client, prefix: this.worker.opts.prefix });
+      queue.on('error', () => undefined); // the sweep's or a settle's catch reports what failed
+      this.failedJobs = queue;
       const taken = await settler.sweep(queue);
       if (taken > 0)
         this.log.log({ queue: this.queue, jobs: taken }, 'settling jobs that failed before this start');
@@ -80,6 +84,7 @@ export abstract class PipelineConsumer
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.shutDown = true;
     this.settler?.close();
     await this.failedJobs?.close().catch(() => undefined);
   }
