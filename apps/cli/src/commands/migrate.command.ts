@@ -13,6 +13,7 @@ import {
   storeOptionsFromConfig,
 } from '@app/store';
 import { Command, CommandRunner, Option } from 'nest-commander';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../cli.errors';
 
 export interface MigrateOptions {
   /** Configuration file (default `CLR_CONFIG`, else config/default.yaml). */
@@ -52,14 +53,9 @@ export class MigrationFailedError extends Error {
   override readonly name = 'MigrationFailedError';
 }
 
-/** Exit codes of `migrate`: 0 done (or up to date), 1 pending under --status or a migration failed, 2 could not start. */
-export const MIGRATE_OK = 0;
-export const MIGRATE_PENDING_OR_FAILED = 1;
-export const MIGRATE_CANNOT_RUN = 2;
-
 /** The exit code of a `migrate` that threw: 1 when a migration failed, 2 when it could not start. */
 export function migrateFailureCode(error: unknown): number {
-  return error instanceof MigrationFailedError ? MIGRATE_PENDING_OR_FAILED : MIGRATE_CANNOT_RUN;
+  return error instanceof MigrationFailedError ? EXIT_INVALID : EXIT_USAGE;
 }
 
 /** What `clr-publisher migrate` does; returns the process exit code. */
@@ -67,13 +63,13 @@ export async function runMigrate(options: MigrateOptions, io: MigrateIo): Promis
   const store = migrateTarget(options, io);
   if (options.printSql) {
     io.out(formatMigrationSql(await renderMigrationSql(store)).trimEnd());
-    return MIGRATE_OK;
+    return EXIT_OK;
   }
   if (options.status && store.driver === 'sqlite' && !existsSync(store.file)) {
     // --status changes nothing: opening the file would create it.
     io.out(`store: ${describeStore(store)} (the file does not exist yet)`);
     io.out(`pending: ${STORE_MIGRATIONS.map((migration) => migration.name).join(', ')}`);
-    return MIGRATE_PENDING_OR_FAILED;
+    return EXIT_INVALID;
   }
   const dataSource = createStoreDataSource(store);
   await dataSource.initialize();
@@ -82,7 +78,7 @@ export async function runMigrate(options: MigrateOptions, io: MigrateIo): Promis
       const pending = await pendingStoreMigrations(dataSource);
       io.out(`store: ${describeStore(store)}`);
       io.out(pending.length === 0 ? 'schema is up to date' : `pending: ${pending.join(', ')}`);
-      return pending.length === 0 ? MIGRATE_OK : MIGRATE_PENDING_OR_FAILED;
+      return pending.length === 0 ? EXIT_OK : EXIT_INVALID;
     }
     let applied: string[];
     try {
@@ -94,7 +90,7 @@ export async function runMigrate(options: MigrateOptions, io: MigrateIo): Promis
     }
     io.out(`store: ${describeStore(store)}`);
     io.out(applied.length === 0 ? 'schema is up to date; nothing applied' : `applied: ${applied.join(', ')}`);
-    return MIGRATE_OK;
+    return EXIT_OK;
   } finally {
     await dataSource.destroy();
   }
