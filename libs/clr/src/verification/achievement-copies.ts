@@ -1,9 +1,7 @@
 import type { Finding } from '../validation/finding';
 import { sameJson } from '../validation/semantics/json-equality';
+import { isObject } from '../validation/semantics/model-walker';
 import { decodeCompactJws } from './compact-jws.decoder';
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * An achievement both listed in a Clr's `achievements` and asserted in one of its signed
@@ -19,7 +17,7 @@ export function achievementCopyFindings(
   const listed = new Map<string, number>();
   const achievements = Array.isArray(clr.achievements) ? clr.achievements : [];
   achievements.forEach((achievement, index) => {
-    if (isRecord(achievement) && typeof achievement.id === 'string' && !listed.has(achievement.id))
+    if (isObject(achievement) && typeof achievement.id === 'string' && !listed.has(achievement.id))
       listed.set(achievement.id, index);
   });
   if (listed.size === 0 || !Array.isArray(clr.signedAssertions)) return [];
@@ -28,7 +26,7 @@ export function achievementCopyFindings(
     const decoded = decodeCompactJws(jws, maxJwsLength);
     if (!decoded.ok) return; // reported where the assertion itself is verified
     const achievement = decoded.jws.payload.achievement;
-    if (!isRecord(achievement) || typeof achievement.id !== 'string') return;
+    if (!isObject(achievement) || typeof achievement.id !== 'string') return;
     const at = listed.get(achievement.id);
     if (at === undefined || sameJson(achievement, achievements[at])) return;
     findings.push({

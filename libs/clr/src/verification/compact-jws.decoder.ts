@@ -1,5 +1,6 @@
 import { parseJsonDocument } from '../json/parse-json-document';
 import { CLR_SIGNING_ALGORITHM } from '../model';
+import { isObject } from '../validation/semantics/model-walker';
 
 /** Default longest JWS accepted: 16 MiB of text (a large transcript signs to a few MiB). */
 export const DEFAULT_MAX_JWS_LENGTH = 16 * 1024 * 1024;
@@ -64,7 +65,7 @@ export function decodeCompactJws(value: unknown, maxLength = DEFAULT_MAX_JWS_LEN
     return fail(`the header segment is longer than ${MAX_HEADER_LENGTH} characters`);
 
   const parsedHeader = parseJsonDocument(Buffer.from(header, 'base64url'), { maxDepth: 8 });
-  if (!parsedHeader.ok || !isRecord(parsedHeader.value)) return fail('the JOSE header is not a JSON object');
+  if (!parsedHeader.ok || !isObject(parsedHeader.value)) return fail('the JOSE header is not a JSON object');
 
   const parsedPayload = parseJsonDocument(Buffer.from(payload, 'base64url'), {
     maxBytes: maxLength,
@@ -74,7 +75,7 @@ export function decodeCompactJws(value: unknown, maxLength = DEFAULT_MAX_JWS_LEN
     const first = parsedPayload.findings[0];
     return fail(`the payload is not acceptable JSON${first ? ` (${first.path}: ${first.reason})` : ''}`);
   }
-  if (!isRecord(parsedPayload.value)) return fail('the payload is not a JSON object');
+  if (!isObject(parsedPayload.value)) return fail('the payload is not a JSON object');
   return { ok: true, jws: { header: parsedHeader.value, payload: parsedPayload.value } };
 }
 
@@ -108,14 +109,10 @@ export function safeToken(value: string): string {
 function unsignedHeaderAlg(header: string): string | undefined {
   if (!BASE64URL.test(header) || header.length > MAX_HEADER_LENGTH) return undefined;
   const parsed = parseJsonDocument(Buffer.from(header, 'base64url'), { maxDepth: 8 });
-  const alg = parsed.ok && isRecord(parsed.value) ? parsed.value.alg : undefined;
+  const alg = parsed.ok && isObject(parsed.value) ? parsed.value.alg : undefined;
   return typeof alg === 'string' ? alg.toLowerCase() : undefined;
 }
 
 function fail(reason: string): JwsDecodeResult {
   return { ok: false, reason };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -10,6 +10,7 @@ import {
 } from '../keys';
 import { CLR_CONTEXT_URL, type CryptographicKey, type Profile, type RevocationList } from '../model';
 import type { Finding } from '../validation/finding';
+import { isObject } from '../validation/semantics/model-walker';
 import { achievementCopyFindings } from './achievement-copies';
 import { decodeCompactJws, joseHeaderProblem, safeToken } from './compact-jws.decoder';
 import type {
@@ -143,8 +144,8 @@ export class VerificationRun {
     // Step 3: the trusted key, from verification.creator or the signing Profile.
     const spec = SIGNING_PROFILE[kind];
     const profile = pick(payload, spec.path);
-    const profileId = isRecord(profile) && typeof profile.id === 'string' ? profile.id : undefined;
-    const verification = isRecord(payload.verification) ? payload.verification : undefined;
+    const profileId = isObject(profile) && typeof profile.id === 'string' ? profile.id : undefined;
+    const verification = isObject(payload.verification) ? payload.verification : undefined;
     if (verification?.type !== 'Signed') {
       const found = typeof verification?.type === 'string' ? `'${safeToken(verification.type)}'` : 'missing';
       own.push({
@@ -154,7 +155,7 @@ export class VerificationRun {
       });
     }
     const creator = typeof verification?.creator === 'string' ? verification.creator : undefined;
-    const listed = isRecord(profile) && isRecord(profile.publicKey) ? profile.publicKey : undefined;
+    const listed = isObject(profile) && isObject(profile.publicKey) ? profile.publicKey : undefined;
     const keyUrl = creator ?? (typeof listed?.id === 'string' ? listed.id : undefined);
 
     let hosted: Profile | undefined;
@@ -169,7 +170,7 @@ export class VerificationRun {
       if (resolvedProfile.ok) hosted = resolvedProfile.profile;
       else own.push(unresolvedFinding(`${path}.${spec.label}`, 'key', resolvedProfile));
     }
-    const linkingProfile = hosted ?? (isRecord(profile) ? (profile as unknown as Profile) : undefined);
+    const linkingProfile = hosted ?? (isObject(profile) ? (profile as unknown as Profile) : undefined);
 
     if (keyUrl === undefined) {
       own.push({
@@ -244,7 +245,7 @@ export class VerificationRun {
   async verifyUnsignedClr(clr: Record<string, unknown>, path: string): Promise<Outcome> {
     const outcome = emptyOutcome();
     merge(outcome, await this.validate('clr', clr, path));
-    const verification = isRecord(clr.verification) ? clr.verification : undefined;
+    const verification = isObject(clr.verification) ? clr.verification : undefined;
     if (verification?.type === 'Signed') {
       outcome.warnings.push({
         path: `${path}.verification`,
@@ -255,7 +256,7 @@ export class VerificationRun {
     }
     if (Array.isArray(clr.assertions)) {
       clr.assertions.forEach((assertion: unknown, i) => {
-        if (!isRecord(assertion) || !isRecord(assertion.verification)) return;
+        if (!isObject(assertion) || !isObject(assertion.verification)) return;
         const type = assertion.verification.type;
         if (type === 'Signed' || type === 'Hosted') {
           outcome.warnings.push({
@@ -521,7 +522,7 @@ function linkageFindings(
     });
   }
   const listed = profile?.publicKey;
-  if (!isRecord(listed)) {
+  if (!isObject(listed)) {
     findings.push({
       path: `${path}.${label}`,
       stage: 'key',
@@ -603,14 +604,10 @@ function rebase(base: string, findingPath: string): string {
 function pick(value: Record<string, unknown>, path: readonly string[]): unknown {
   let current: unknown = value;
   for (const key of path) {
-    if (!isRecord(current)) return undefined;
+    if (!isObject(current)) return undefined;
     current = current[key];
   }
   return current;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function emptyOutcome(): Outcome {
