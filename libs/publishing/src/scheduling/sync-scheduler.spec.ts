@@ -346,6 +346,20 @@ describe('SyncScheduler', () => {
       expect(runs.triggered).toEqual([]);
     });
 
+    it('asks again whether a tick is owed when the store could not answer, and starts nothing if not', async () => {
+      const runs = new Runs({ mode: 'full', createdAt: hours(tick, -30), trigger: 'operator' });
+      runs.broken = true;
+      await start(runs, oneHourAfter).madeUp;
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      runs.broken = false;
+      const asked = runs.lists;
+      for (let i = 0; i < 100 && runs.lists === asked; i += 1)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(runs.lists).toBeGreaterThan(asked);
+      expect(runs.triggered).toEqual([]);
+    });
+
     it('waits for a busy source, and tries again while the store cannot answer', async () => {
       const runs = new Runs(kept());
       runs.busy = true;

@@ -133,7 +133,7 @@ export class SyncScheduler {
    */
   private async makeUp(schedule: SyncSchedule, now: Date): Promise<void> {
     const tickedAt = lastFireTime(schedule.cron, schedule.timeZone, now, this.deferral.giveUpAfterMs);
-    if (tickedAt === undefined) return;
+    if (tickedAt === undefined || this.stopped || this.gaveUp(schedule, tickedAt)) return;
     const previousTick = lastFireTime(
       schedule.cron,
       schedule.timeZone,
@@ -146,7 +146,8 @@ export class SyncScheduler {
       recent = await this.runs.list({ source: schedule.source, mode: 'full', limit: 10 });
     } catch (error) {
       this.logger.error(`${schedule.name}: could not check for a missed full run: ${firstLine(error)}`);
-      this.retryLater(schedule, tickedAt);
+      // The same question again, not a deferred try: that would start a run no tick was owed.
+      this.later(() => this.makeUp(schedule, now));
       return;
     }
     const [latest] = recent;
@@ -238,10 +239,15 @@ export class SyncScheduler {
   }
 
   private retryLater(schedule: Pick<SyncSchedule, 'name' | 'source' | 'mode'>, tickedAt: Date): void {
+    this.later(() => this.retryFull(schedule, tickedAt));
+  }
+
+  /** `work` after the retry interval, unless stopped meanwhile. */
+  private later(work: () => Promise<void>): void {
     if (this.stopped) return;
     const timer = setTimeout(() => {
       this.retries.delete(timer);
-      void this.retryFull(schedule, tickedAt);
+      void work();
     }, this.deferral.retryMs);
     timer.unref();
     this.retries.add(timer);
