@@ -11,6 +11,7 @@ import {
   insertUnlessExists,
   limitOf,
   newId,
+  oneOrMany,
   requireDate,
   requireInt,
 } from './repository-helpers';
@@ -216,12 +217,7 @@ export class DeliveryRepository {
   }
 
   async list(query: DeliveryListQuery = {}): Promise<DeliveryEntity[]> {
-    const statuses =
-      query.status === undefined
-        ? undefined
-        : typeof query.status === 'string'
-          ? [query.status]
-          : [...query.status];
+    const statuses = oneOrMany(query.status);
     statuses?.forEach((status) => {
       if (!DELIVERY_STATUSES.includes(status))
         throw new StoreError('INVALID_ARGUMENT', `unknown delivery status ${String(status)}`);

@@ -65,6 +65,11 @@ export function requireOneOf<T extends string>(value: unknown, allowed: readonly
   return value as T;
 }
 
+/** A filter given as one value or several, as a list; undefined stays undefined. */
+export function oneOrMany<T extends string>(value: T | readonly T[] | undefined): T[] | undefined {
+  return value === undefined ? undefined : typeof value === 'string' ? [value] : [...value];
+}
+
 export function limitOf(value: number | undefined, fallback: number, max = 1000): number {
   if (value === undefined) return fallback;
   return requireInt(value, 'limit', 1, max);

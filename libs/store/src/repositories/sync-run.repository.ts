@@ -18,6 +18,7 @@ import {
   column,
   limitOf,
   newId,
+  oneOrMany,
   optionalText,
   requireInt,
   requireOneOf,
@@ -273,10 +274,6 @@ export class SyncRunRepository {
       return query.getMany();
     });
   }
-}
-
-function oneOrMany<T extends string>(value: T | readonly T[] | undefined): T[] | undefined {
-  return value === undefined ? undefined : typeof value === 'string' ? [value] : [...value];
 }
 
 /** The watermarks a run will commit (record set -> value). */
