@@ -15,7 +15,13 @@ import { type ClrIdFactory } from '@app/mapping';
 import { type ClrVersionEntity, type PublisherStore } from '@app/store';
 import { INSTITUTION_SEGMENT, type PublicationUrls } from '../keys/publication-urls';
 import { type ClrPageQuery } from './clr-page-query';
-import { achievementIn, assertionIn, storedClrOf, withoutContext } from './stored-clr-document';
+import {
+  type StoredClr,
+  achievementIn,
+  assertionIn,
+  storedClrOf,
+  withoutContext,
+} from './stored-clr-document';
 
 /** What a public read found. A revoked object comes with the stub that says so. */
 export type PublicRead<T> =
@@ -64,12 +70,9 @@ export class PublicClrReader {
         document: { '@context': CLR_CONTEXT_URL, id: assertionId, type: 'Assertion', revoked: true },
       };
     }
-    const latest = await this.store.versions.latestVersion(entry.learnerRef);
-    const found = latest === null ? undefined : assertionIn(storedClrOf(latest), assertionId);
-    if (found !== undefined) return { status: 'found', document: found };
-    // The ledger says which version last carried it; normally that is the latest one.
-    const stored = await this.storedVersion(entry.learnerRef, entry.lastVersion);
-    const document = stored === null ? undefined : assertionIn(storedClrOf(stored), assertionId);
+    const document = await this.fromCarryingVersion(entry.learnerRef, entry.lastVersion, (clr) =>
+      assertionIn(clr, assertionId),
+    );
     return document === undefined ? { status: 'unknown' } : { status: 'found', document };
   }
 
@@ -84,21 +87,30 @@ export class PublicClrReader {
     const achievementId = this.ids.url('achievements', segment);
     const holder = await this.store.ledger.activeHolder(achievementId);
     if (holder === null) return { status: 'unknown' };
-    const latest = await this.store.versions.latestVersion(holder.learnerRef);
-    let document = latest === null ? undefined : achievementIn(storedClrOf(latest), achievementId);
-    if (document === undefined && latest !== null && latest.version !== holder.lastVersion) {
-      const stored = await this.storedVersion(holder.learnerRef, holder.lastVersion);
-      document = stored === null ? undefined : achievementIn(storedClrOf(stored), achievementId);
-    }
+    const document = await this.fromCarryingVersion(holder.learnerRef, holder.lastVersion, (clr) =>
+      achievementIn(clr, achievementId),
+    );
     return document === undefined ? { status: 'unknown' } : { status: 'found', document };
   }
 
-  /** A learner's stored version by number, with its documents; null when it is gone. */
-  private async storedVersion(learnerRef: string, number: number): Promise<ClrVersionEntity | null> {
-    const found = (await this.store.versions.listVersions(learnerRef)).find(
-      (version) => version.version === number,
+  /**
+   * What `pick` finds in the learner's latest version, else in the version the ledger says last
+   * carried it (`lastVersion`; normally that is the latest one).
+   */
+  private async fromCarryingVersion(
+    learnerRef: string,
+    lastVersion: number,
+    pick: (clr: StoredClr) => Record<string, unknown> | undefined,
+  ): Promise<Record<string, unknown> | undefined> {
+    const latest = await this.store.versions.latestVersion(learnerRef);
+    if (latest === null) return undefined;
+    const found = pick(storedClrOf(latest));
+    if (found !== undefined || latest.version === lastVersion) return found;
+    const carrying = (await this.store.versions.listVersions(learnerRef)).find(
+      (version) => version.version === lastVersion,
     );
-    return found === undefined ? null : this.store.versions.getVersion(found.id);
+    const stored = carrying === undefined ? null : await this.store.versions.getVersion(carrying.id);
+    return stored === null ? undefined : pick(storedClrOf(stored));
   }
 
   /**
